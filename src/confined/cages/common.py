@@ -1,0 +1,185 @@
+"""Building blocks shared by the family finders: square nets, apices, grouping."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from confined.cages.periodic import PeriodicCloud, plane_normal
+
+__all__ = [
+    "ANIONS",
+    "CageParams",
+    "SquareCell",
+    "square_cells",
+    "common_normal",
+    "group_values",
+]
+
+#: Elements treated as anions: never an apex cation, they end an apex search.
+ANIONS = frozenset({"O", "F", "Cl", "Br", "I", "S", "Se", "Te", "N", "P", "As", "Sb", "H"})
+
+
+@dataclass(frozen=True)
+class CageParams:
+    """Tolerances and cut-offs of the cage finder (defaults in ``confined.defaults``).
+
+    Attributes:
+        cu_o_max_A: Cu–O bond cut-off for CuO2 planes, Å.
+        fe_x_max_A: Fe–anion bond cut-off, Å.
+        fe_fe_max_A: Fe–Fe square-net cut-off, Å.
+        apex_lateral_tol_A: largest distance of an apex from the stacking axis, Å.
+        apex_max_A: how far along the axis an apex is searched, Å.
+        plane_tol_A: cations within this height form one layer, Å.
+        same_cage_tol_A: heights closer than this are one cage type, Å.
+        coplanar_tol_A: hull facets within this of one plane are one face, Å.
+    """
+
+    cu_o_max_A: float = 2.15
+    fe_x_max_A: float = 2.80
+    fe_fe_max_A: float = 3.10
+    apex_lateral_tol_A: float = 1.0
+    apex_max_A: float = 5.0
+    plane_tol_A: float = 0.6
+    same_cage_tol_A: float = 0.02
+    coplanar_tol_A: float = 0.1
+
+    @classmethod
+    def default(cls) -> CageParams:
+        """The package defaults (``confined.defaults``)."""
+        from confined import defaults as d
+
+        return cls(
+            cu_o_max_A=d.CU_O_MAX_A,
+            fe_x_max_A=d.FE_X_MAX_A,
+            fe_fe_max_A=d.FE_FE_MAX_A,
+            apex_lateral_tol_A=d.APEX_LATERAL_TOL_A,
+            apex_max_A=d.APEX_MAX_A,
+            plane_tol_A=d.PLANE_TOL_A,
+            same_cage_tol_A=d.SAME_CAGE_TOL_A,
+        )
+
+
+@dataclass(frozen=True)
+class SquareCell:
+    """One square of a square net (CuO2 plaquette or Fe square).
+
+    Attributes:
+        atom: home-cell index of the corner the square was built from.
+        corners: (4, 3) Cartesian corners in Å (r, r+u, r+u+w, r+w).
+        centre: (3,) Cartesian centre in Å.
+        u, w: (3,) the two edge vectors in Å.
+    """
+
+    atom: int
+    corners: np.ndarray
+    centre: np.ndarray
+    u: np.ndarray
+    w: np.ndarray
+
+
+def common_normal(normals: Sequence[np.ndarray], *, min_cos: float = 0.95) -> np.ndarray | None:
+    """Average unit normals that agree up to sign; None when they disagree.
+
+    The majority orientation wins; normals more than ``acos(min_cos)`` away from it
+    are ignored.
+    """
+    if not normals:
+        return None
+    ref = normals[0]
+    aligned = np.array([n if n @ ref >= 0 else -n for n in normals])
+    mean = aligned.mean(axis=0)
+    mean /= np.linalg.norm(mean)
+    close = aligned[np.abs(aligned @ mean) >= min_cos]
+    if len(close) < len(aligned) / 2:
+        return None
+    mean = close.mean(axis=0)
+    mean /= np.linalg.norm(mean)
+    # a canonical orientation makes the result independent of atom order
+    k = int(np.argmax(np.abs(mean)))
+    return mean if mean[k] > 0 else -mean
+
+
+def square_cells(
+    cloud: PeriodicCloud,
+    cart: np.ndarray,
+    atoms: Sequence[int],
+    net_vectors: Sequence[np.ndarray],
+    symbols: Sequence[str],
+    normal: np.ndarray,
+    *,
+    corner_tol_A: float = 0.6,
+) -> list[SquareCell]:
+    """One square per net atom: the atom, its +u and +w neighbours, and the far corner.
+
+    Edges are chosen with one consistent orientation over the whole crystal (u
+    closest to a reference direction, w turning positively about the normal), so
+    every square of the net is produced exactly once.
+
+    Args:
+        cloud: the periodic image cloud of the crystal.
+        cart: (N, 3) Cartesian positions in Å.
+        atoms: home-cell indices of the net atoms.
+        net_vectors: for each of ``atoms`` a (k, 3) array of vectors to its net
+            neighbours in Å.
+        symbols: element symbol of every atom of the cell.
+        normal: (3,) unit normal of the net.
+        corner_tol_A: the far corner must have an atom of the same element this close.
+
+    Returns:
+        The squares whose four corners all exist.
+    """
+    ref: np.ndarray | None = None
+    out: list[SquareCell] = []
+    for a, vecs in zip(atoms, net_vectors, strict=True):
+        if len(vecs) < 2:
+            continue
+        inplane = vecs - np.outer(vecs @ normal, normal)
+        lengths = np.linalg.norm(inplane, axis=1)
+        unit = inplane / lengths[:, None]
+        if ref is None:
+            ref = unit[0]
+        iu = int(np.argmax(unit @ ref))
+        if unit[iu] @ ref < np.cos(np.radians(50.0)):
+            continue
+        cross = np.cross(unit[iu], unit) @ normal  # sin of the angle, signed
+        cosang = unit @ unit[iu]
+        cand = np.nonzero((cross > np.sin(np.radians(60.0))) & (np.abs(cosang) < 0.5))[0]
+        if len(cand) == 0:
+            continue
+        iw = int(cand[np.argmax(cross[cand])])
+        u, w = vecs[iu], vecs[iw]
+        r = cart[a]
+        far = r + u + w
+        idx, vec = cloud.vectors_within(far[None, :], corner_tol_A)[0]
+        if not any(symbols[i] == symbols[a] for i in idx):
+            continue
+        corner = far + vec[[symbols[i] == symbols[a] for i in idx]][0]
+        corners = np.array([r, r + u, corner, r + w])
+        out.append(SquareCell(atom=int(a), corners=corners, centre=corners.mean(axis=0),
+                              u=u, w=w))
+    return out
+
+
+def group_values(values: np.ndarray, tol: float) -> np.ndarray:
+    """Label 1-D values so that values within ``tol`` of their neighbour share a label.
+
+    Returns:
+        (n,) integer labels, numbered by increasing value.
+    """
+    values = np.asarray(values, dtype=float)
+    order = np.argsort(values)
+    labels = np.empty(len(values), dtype=int)
+    cur = 0
+    for k, i in enumerate(order):
+        if k and values[i] - values[order[k - 1]] > tol:
+            cur += 1
+        labels[i] = cur
+    return labels
+
+
+def in_plane_normal(vectors: np.ndarray) -> np.ndarray | None:
+    """Normal of a net from the vectors to an atom's net neighbours (see plane_normal)."""
+    return plane_normal(vectors)

@@ -1,0 +1,240 @@
+"""Cuprates: CuO2 planes, plaquette-centred octahedra, inner and outer planes (Table I).
+
+Geometry (READING.md section 2): the electron sits at the centre of a CuO2
+plaquette; its cage is the octahedron of the four corner Cu and the two cations
+directly above and below the centre. h is the distance between those cations.
+Planes are grouped into blocks by shared apex layers; the innermost planes of a
+block are alpha, the next beta, and so on; a compound with one kind of plane has
+only alpha.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from confined.cages.common import ANIONS, CageParams, common_normal, square_cells
+from confined.cages.model import PHASE_NAMES, Cage, CageAnalysis, HeightAtom, Layer
+from confined.cages.periodic import (
+    PeriodicCloud,
+    cluster_heights,
+    plane_normal,
+    stacking_period,
+    wrap_height,
+)
+from confined.cages.polyhedron import Polyhedron
+
+__all__ = ["find_cuprate_cages"]
+
+_BRIDGE_COS = np.cos(np.radians(40.0))  # Cu–O–Cu within 40° of straight
+
+
+@dataclass
+class _Plaquette:
+    plane: int
+    centre: np.ndarray
+    corners: np.ndarray
+    dn: tuple[int, np.ndarray, float]
+    up: tuple[int, np.ndarray, float]
+
+
+def _cu_net(
+    cloud: PeriodicCloud, cart: np.ndarray, sym: np.ndarray, cu: np.ndarray, p: CageParams
+) -> tuple[list[int], list[np.ndarray], list[np.ndarray]]:
+    """Plane Cu atoms, their Cu–Cu vectors through bridging O, and their normals."""
+    cu_nb = cloud.vectors_within(cart[cu], p.cu_o_max_A)
+    o_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    atoms, nets, normals = [], [], []
+    for a, (idx, vec) in zip(cu, cu_nb, strict=True):
+        is_o = sym[idx] == "O"
+        links = []
+        for oi, v in zip(idx[is_o], vec[is_o], strict=True):
+            if oi not in o_cache:
+                o_cache[oi] = cloud.vectors_within(cart[oi][None, :], p.cu_o_max_A)[0]
+            jdx, wvec = o_cache[oi]
+            wvec = wvec[sym[jdx] == "Cu"]
+            if len(wvec) < 2:
+                continue
+            cos = (wvec @ v) / (np.linalg.norm(wvec, axis=1) * np.linalg.norm(v))
+            k = int(np.argmax(cos))
+            if cos[k] >= _BRIDGE_COS:
+                links.append(v + wvec[k])
+        if len(links) < 4:
+            continue
+        links_arr = np.array(links)
+        n = plane_normal(links_arr)
+        if n is None:
+            continue
+        # all four bridges must lie in the plane (excludes chain Cu with apical O)
+        if np.max(np.abs(links_arr @ n)) > 0.5:
+            continue
+        atoms.append(int(a))
+        nets.append(links_arr)
+        normals.append(n)
+    return atoms, nets, normals
+
+
+def find_cuprate_cages(
+    lattice: np.ndarray,
+    frac: np.ndarray,
+    symbols: tuple[str, ...],
+    params: CageParams,
+) -> CageAnalysis | str:
+    """Find CuO2 planes and their octahedral cages.
+
+    Args:
+        lattice: (3, 3) lattice vectors (rows) in Å.
+        frac: (N, 3) fractional coordinates.
+        symbols: N element symbols (ordered crystal).
+        params: finder tolerances.
+
+    Returns:
+        The analysis, or a string saying why this is not a cuprate.
+    """
+    sym = np.array(symbols)
+    cu = np.nonzero(sym == "Cu")[0]
+    if len(cu) == 0 or not np.any(sym == "O"):
+        return "no Cu and O"
+    cloud = PeriodicCloud.build(lattice, frac, params.apex_max_A + params.apex_lateral_tol_A)
+    cart = frac @ lattice
+    atoms, nets, normals = _cu_net(cloud, cart, sym, cu, params)
+    if not atoms:
+        return "no CuO2 plane (no Cu with four bridging in-plane O)"
+    normal = common_normal(normals)
+    if normal is None:
+        return "CuO2 planes of different orientations"
+    snapped = stacking_period(lattice, normal)
+    warnings: list[str] = []
+    if snapped is None:
+        return "CuO2 planes are not parallel to a lattice plane"
+    normal, period, hkl = snapped
+
+    heights = cart[atoms] @ normal
+    plane_of_atom, plane_heights = cluster_heights(heights, period, params.plane_tol_A)
+    squares = square_cells(cloud, cart, atoms, nets, symbols, normal)
+    plane_of = dict(zip(atoms, plane_of_atom, strict=True))
+
+    plaquettes: list[_Plaquette] = []
+    open_sides = 0
+    for sq in squares:
+        ends = []
+        for direction in (-normal, normal):
+            hit = cloud.first_along(sq.centre, direction, lateral_tol_A=params.apex_lateral_tol_A,
+                                    t_min_A=0.3, t_max_A=params.apex_max_A)
+            ends.append(hit if hit is not None and sym[hit[0]] not in ANIONS else None)
+        if ends[0] is None or ends[1] is None:
+            open_sides += 1
+            continue
+        plaquettes.append(_Plaquette(plane_of[sq.atom], sq.centre, sq.corners, ends[0], ends[1]))
+    if open_sides:
+        warnings.append(f"{open_sides} plaquette(s) without a cation apex on both sides skipped")
+    if not plaquettes:
+        return "CuO2 planes found but no plaquette has cation apices on both sides"
+
+    n_planes = len(plane_heights)
+    # apex layers of each plane: (species, height mod period), majority over its plaquettes
+    def key(pq: _Plaquette, end: tuple[int, np.ndarray, float]) -> tuple[str, float]:
+        return str(sym[end[0]]), float(wrap_height(pq.centre @ normal + end[1] @ normal, period))
+
+    up_keys: dict[int, Counter] = {i: Counter() for i in range(n_planes)}
+    dn_keys: dict[int, Counter] = {i: Counter() for i in range(n_planes)}
+    for pq in plaquettes:
+        s, h = key(pq, pq.up)
+        up_keys[pq.plane][(s, round(h, 1))] += 1
+        s, h = key(pq, pq.dn)
+        dn_keys[pq.plane][(s, round(h, 1))] += 1
+    depth, side = _block_depths(up_keys, dn_keys, period)
+
+    finite = sorted({d for d in depth.values() if d is not None}, reverse=True)
+    phase_of_depth = {d: PHASE_NAMES[min(i, len(PHASE_NAMES) - 1)] for i, d in enumerate(finite)}
+
+    layers = tuple(
+        Layer(kind="CuO2", height_A=float(plane_heights[i]),
+              n_cations=int(np.sum(plane_of_atom == i)), depth=depth.get(i))
+        for i in range(n_planes)
+    )
+    groups: dict[tuple[str, str, str, str], list[_Plaquette]] = {}
+    for pq in plaquettes:
+        d = depth.get(pq.plane)
+        phase = phase_of_depth.get(d, "alpha") if d is not None else "alpha"
+        k = (phase, side.get(pq.plane, ""), str(sym[pq.dn[0]]), str(sym[pq.up[0]]))
+        groups.setdefault(k, []).append(pq)
+
+    cages: list[Cage] = []
+    for (phase, sign, s_dn, s_up), members in groups.items():
+        hs = np.array([np.linalg.norm(m.up[1] - m.dn[1]) for m in members])
+        rep = members[int(np.argmin(np.abs(hs - np.median(hs))))]
+        lo, hi = rep.centre + rep.dn[1], rep.centre + rep.up[1]
+        poly = Polyhedron.from_vertices(
+            np.vstack([rep.corners, lo, hi]), ["Cu"] * 4 + [s_dn, s_up], rep.centre,
+            coplanar_tol_A=params.coplanar_tol_A,
+        )
+        cages.append(Cage(
+            phase=phase, sign=sign, h_A=float(hs.mean()), polyhedron=poly,
+            apex_species=(s_dn, s_up),
+            height_atoms=(HeightAtom(s_dn, lo, "lower apex"), HeightAtom(s_up, hi, "upper apex")),
+            layer_index=rep.plane, multiplicity=len(members),
+            h_spread_A=float(hs.max() - hs.min()), in_active_plane=True,
+            degeneracy=2 if sign else 1,
+        ))
+    cages.sort(key=lambda c: (PHASE_NAMES.index(c.phase), {"+": 0, "-": 1, "": 2}[c.sign],
+                              c.h_A))
+    for c in cages:
+        if c.h_spread_A > 5 * params.same_cage_tol_A:
+            warnings.append(f"{c.label}: heights spread over {c.h_spread_A:.3f} Å in this cell")
+    return CageAnalysis(family="cuprate", normal=normal, hkl=hkl, period_A=period,
+                        layers=layers, cages=tuple(cages), warnings=tuple(warnings))
+
+
+def _block_depths(
+    up_keys: dict[int, Counter], dn_keys: dict[int, Counter], period: float
+) -> tuple[dict[int, int | None], dict[int, str]]:
+    """Depth of each plane inside its block and its sign in a mirror pair.
+
+    Two planes belong to one block when the upper apex layer of one is the lower
+    apex layer of the other (same species at the same height): they share it, as
+    the two planes of Bi-2212 share the Ca layer.
+    """
+    def top(c: Counter) -> tuple[str, float]:
+        return c.most_common(1)[0][0]
+
+    n = len(up_keys)
+    present = [i for i in range(n) if up_keys[i]]
+
+    def same(a: tuple[str, float], b: tuple[str, float]) -> bool:
+        dh = abs(a[1] - b[1]) % period
+        return a[0] == b[0] and min(dh, period - dh) < 0.15
+
+    nxt: dict[int, int] = {}
+    prv: dict[int, int] = {}
+    for i in present:
+        for j in present:
+            if same(top(up_keys[i]), top(dn_keys[j])):
+                nxt[i] = j
+                prv[j] = i
+                break
+
+    def walk(i: int, links: dict[int, int]) -> int | None:
+        seen = {i}
+        k = 0
+        while i in links:
+            i = links[i]
+            if i in seen:
+                return None
+            seen.add(i)
+            k += 1
+        return k
+
+    depth: dict[int, int | None] = {}
+    side: dict[int, str] = {}
+    for i in present:
+        below, above = walk(i, prv), walk(i, nxt)
+        if below is None or above is None:
+            depth[i] = None
+            side[i] = ""
+            continue
+        depth[i] = min(below, above)
+        side[i] = "+" if below > above else "-" if below < above else ""
+    return depth, side

@@ -1,0 +1,187 @@
+"""Result objects of the cage finder: layers, cages, and the whole analysis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from confined.cages.polyhedron import Polyhedron
+
+__all__ = ["Layer", "HeightAtom", "Cage", "CageAnalysis", "FAMILIES", "PHASE_NAMES"]
+
+FAMILIES = ("cuprate", "iron-based", "elemental", "none")
+
+#: Phase letters in order of confinement: the paper's alpha, beta, gamma (and beyond).
+PHASE_NAMES = ("alpha", "beta", "gamma", "delta", "epsilon")
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One active layer (a CuO2 plane, an Fe–anion layer or a close-packed metal layer).
+
+    Attributes:
+        kind: "CuO2", "FeX" (X the anion, e.g. "FeAs") or the metal's symbol.
+        height_A: height of the layer's cations along the stacking normal, in
+            [0, period) Å.
+        n_cations: Cu or Fe atoms of this layer in the cell.
+        anion_heights_A: heights of the anion sheets bound to the layer relative to
+            it (Å; empty for CuO2, the lower and upper anion sheet for FeX).
+        depth: for cuprates, CuO2 planes between this one and the nearest block
+            boundary (0 = outer plane); None when the stacking is infinite.
+    """
+
+    kind: str
+    height_A: float
+    n_cations: int
+    anion_heights_A: tuple[float, ...] = ()
+    depth: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary."""
+        return {
+            "kind": self.kind,
+            "height_A": round(self.height_A, 4),
+            "n_cations": self.n_cations,
+            "anion_heights_A": [round(x, 4) for x in self.anion_heights_A],
+            "depth": self.depth,
+        }
+
+
+@dataclass(frozen=True)
+class HeightAtom:
+    """An atom (or atomic sheet) that bounds a cage's height.
+
+    Attributes:
+        species: element symbol.
+        xyz_A: (3,) Cartesian position in Å.
+        role: "lower apex", "upper apex", "anion sheet", "Fe plane", ...
+    """
+
+    species: str
+    xyz_A: np.ndarray
+    role: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary."""
+        return {"species": self.species, "xyz_A": np.round(self.xyz_A, 4).tolist(),
+                "role": self.role}
+
+
+@dataclass(frozen=True)
+class Cage:
+    """One type of confinement cage.
+
+    Attributes:
+        phase: "alpha", "beta", "gamma", ...
+        sign: "+", "-" (the two members of a degenerate pair) or "" (no partner).
+        h_A: cage height in Å (definition per family in docs/theory.md).
+        polyhedron: the cage as a convex polyhedron around the electron site.
+        apex_species: the two species that bound the height, (lower, upper).
+        height_atoms: the atoms that define the height.
+        layer_index: index into :attr:`CageAnalysis.layers` of the layer it belongs to.
+        multiplicity: how many such cages the cell holds.
+        h_spread_A: max - min of the height over the cages grouped here (0 if ideal).
+        in_active_plane: True when the electron site lies in the cation plane
+            (Cu or Fe), False when it lies in an anion sheet.
+        degeneracy: orientational degeneracy (6 for the elemental octahedra, else 2
+            for a ± pair, else 1).
+    """
+
+    phase: str
+    sign: str
+    h_A: float
+    polyhedron: Polyhedron
+    apex_species: tuple[str, str]
+    height_atoms: tuple[HeightAtom, ...]
+    layer_index: int
+    multiplicity: int = 1
+    h_spread_A: float = 0.0
+    in_active_plane: bool = True
+    degeneracy: int = 1
+
+    @property
+    def label(self) -> str:
+        """Phase with its sign, e.g. "alpha+"."""
+        return f"{self.phase}{self.sign}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary (keys carry units)."""
+        return {
+            "phase": self.phase,
+            "sign": self.sign,
+            "label": self.label,
+            "polyhedron": self.polyhedron.kind,
+            "n_faces": self.polyhedron.n_faces,
+            "h_A": round(self.h_A, 4),
+            "h_spread_A": round(self.h_spread_A, 4),
+            "apex_species": list(self.apex_species),
+            "height_atoms": [a.to_dict() for a in self.height_atoms],
+            "layer_index": self.layer_index,
+            "multiplicity": self.multiplicity,
+            "in_active_plane": self.in_active_plane,
+            "degeneracy": self.degeneracy,
+            "volume_A3": round(self.polyhedron.volume_A3, 4),
+            "geometry": self.polyhedron.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class CageAnalysis:
+    """Everything the cage finder learnt about one crystal.
+
+    Attributes:
+        family: "cuprate", "iron-based", "elemental" or "none".
+        reason: why the family is "none" (else None).
+        normal: (3,) unit stacking normal (Cartesian), None for elemental/none.
+        hkl: Miller indices of the layer planes in the given cell, or None.
+        period_A: repeat distance along the normal in Å, or None.
+        layers: the active layers, sorted by height.
+        cages: the cage types, sorted by phase then sign.
+        warnings: recoverable problems met.
+    """
+
+    family: str
+    reason: str | None = None
+    normal: np.ndarray | None = None
+    hkl: tuple[int, int, int] | None = None
+    period_A: float | None = None
+    layers: tuple[Layer, ...] = ()
+    cages: tuple[Cage, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+    def phases(self) -> dict[str, float]:
+        """Height per phase in Å (mean over the signs of a phase)."""
+        out: dict[str, list[float]] = {}
+        for c in self.cages:
+            out.setdefault(c.phase, []).append(c.h_A)
+        return {k: float(np.mean(v)) for k, v in out.items()}
+
+    def cage(self, label: str) -> Cage:
+        """The cage with this label ("alpha+", "beta", ...); KeyError if absent."""
+        for c in self.cages:
+            if c.label == label or (c.phase == label and len(self.by_phase(label)) == 1):
+                return c
+        raise KeyError(label)
+
+    def by_phase(self, phase: str) -> tuple[Cage, ...]:
+        """All cages of one phase."""
+        return tuple(c for c in self.cages if c.phase == phase)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary."""
+        return {
+            "family": self.family,
+            "reason": self.reason,
+            "stacking": None
+            if self.normal is None
+            else {
+                "normal": np.round(self.normal, 5).tolist(),
+                "hkl": list(self.hkl) if self.hkl else None,
+                "period_A": None if self.period_A is None else round(self.period_A, 4),
+            },
+            "layers": [layer.to_dict() for layer in self.layers],
+            "cages": [c.to_dict() for c in self.cages],
+            "warnings": list(self.warnings),
+        }

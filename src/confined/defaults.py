@@ -1,0 +1,49 @@
+"""Default parameters shared by the API and the command line.
+
+Each value is documented in ``docs/theory.md`` under the claim it belongs to.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "LAMBDA_K_A2",
+    "GAP_RATIO",
+    "MIN_OCCUPANCY",
+    "CU_O_MAX_A",
+    "FE_X_MAX_A",
+    "FE_FE_MAX_A",
+    "APEX_LATERAL_TOL_A",
+    "APEX_MAX_A",
+    "PLANE_TOL_A",
+    "SAME_CAGE_TOL_A",
+    "DEFAULT_REPORT_DIR",
+]
+
+#: C1, C2: lambda = Tc * h**2 in K·Å² per family (paper: 1320 cuprates, ~400 iron-based).
+#: The paper gives no lambda for elemental metals, so none is predicted by default.
+LAMBDA_K_A2: dict[str, float] = {"cuprate": 1320.0, "iron-based": 400.0}
+
+#: Delta = GAP_RATIO * k_B * Tc (the paper only says Delta ∝ Tc). 2*Delta/(k_B Tc) = 4.28 is
+#: the weak-coupling d-wave BCS value, used for every family as the simplest choice.
+GAP_RATIO: float = 2.14
+
+#: Disorder rule: a site whose total occupancy is below this is treated as empty.
+MIN_OCCUPANCY: float = 0.5
+
+#: Bond cut-offs (Å) for recognising CuO2 planes and Fe–anion layers.
+CU_O_MAX_A: float = 2.15
+FE_X_MAX_A: float = 2.80
+FE_FE_MAX_A: float = 3.10
+
+#: Apex search: an atom is "directly above" a cage site when its distance from the
+#: stacking axis through the site is below this (Å), searched up to APEX_MAX_A along it.
+APEX_LATERAL_TOL_A: float = 1.0
+APEX_MAX_A: float = 5.0
+
+#: Atoms of one active layer lie within this height (Å) of each other.
+PLANE_TOL_A: float = 0.6
+
+#: Two cages are the same type when their heights differ by less than this (Å).
+SAME_CAGE_TOL_A: float = 0.02
+
+DEFAULT_REPORT_DIR: str = "confined-report"

@@ -1,0 +1,35 @@
+"""Exceptions and warnings of the confined package.
+
+Every error that bad input can cause is a subclass of :class:`ConfinedError`
+and carries a one-line message that names the input and the problem.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfinedError",
+    "StructureInputError",
+    "CatalogError",
+    "GeometryError",
+    "ConfinedWarning",
+]
+
+
+class ConfinedError(Exception):
+    """Base class of all errors raised by confined for bad input."""
+
+
+class StructureInputError(ConfinedError):
+    """A structure source that cannot be read (missing, empty, malformed, unphysical)."""
+
+
+class CatalogError(ConfinedError):
+    """An unknown catalog id or a catalog entry without the requested data."""
+
+
+class GeometryError(ConfinedError):
+    """A structure whose geometry the cage finder cannot interpret."""
+
+
+class ConfinedWarning(UserWarning):
+    """A recoverable problem: disorder resolved by a rule, a cage left incomplete."""

@@ -1,0 +1,1 @@
+"""Layer `mechanism` (see DEVELOPERS.md architecture)."""

@@ -1,0 +1,1 @@
+"""Layer `plot` (see DEVELOPERS.md architecture)."""

@@ -1,0 +1,1 @@
+"""Layer `predict` (see DEVELOPERS.md architecture)."""

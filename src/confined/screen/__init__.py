@@ -1,0 +1,1 @@
+"""Layer `screen` (see DEVELOPERS.md architecture)."""

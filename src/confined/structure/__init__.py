@@ -1,0 +1,1 @@
+"""Structures: loading, normalising (disorder), and the catalog of the paper's compounds."""

@@ -1,0 +1,385 @@
+"""The built-in catalog of the paper's compounds.
+
+Every row of Tables I (cuprates) and II (iron-based) of "Superconducting theory
+of confined electrons" is one :class:`CatalogEntry`, plus the compounds the text
+and figures discuss (Bi-2212, K0.8Fe2Se2, monolayer FeSe, elemental metals).
+An entry carries the paper's numbers (Tc, the cage heights h, lambda = Tc*h^2,
+the phase the paper uses), the numbers quoted in the text, and the structures
+shipped with the package, best first, each with its quality label and
+provenance (``data/structures/PROVENANCE.md``). Where no structure of a compound
+exists, ``structures`` is empty and ``no_structure_reason`` says why; no
+structure is ever invented.
+
+The catalog is read from ``data/catalog.json`` on first use (nothing happens at
+import time) and works from an installed wheel (:mod:`importlib.resources`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from confined.defaults import MIN_OCCUPANCY
+from confined.errors import CatalogError, StructureInputError
+from confined.structure.crystal import Crystal
+
+__all__ = [
+    "QUALITY_LABELS",
+    "FAMILIES",
+    "StructureRecord",
+    "CatalogEntry",
+    "list_entries",
+    "get_entry",
+    "catalog_ids",
+]
+
+#: Quality labels of shipped structures, best evidence first.
+QUALITY_LABELS: tuple[str, ...] = (
+    "experimental",
+    "literature-parameters",
+    "DFT-relaxed",
+    "textbook-lattice",
+)
+
+#: Compound families of the catalog.
+FAMILIES: tuple[str, ...] = ("cuprate", "iron-based", "elemental")
+
+_PACKAGE = "confined.structure"
+_DATA_DIR = "data"
+_STRUCTURE_DIR = "structures"
+_CATALOG_FILE = "catalog.json"
+
+
+def _data_root() -> Traversable:
+    return resources.files(_PACKAGE).joinpath(_DATA_DIR)
+
+
+def _freeze(value: Any) -> Any:
+    """Return a read-only deep copy: dicts become mappingproxies, lists tuples."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({str(k): _freeze(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def _thaw(value: Any) -> Any:
+    """Inverse of :func:`_freeze`: plain, JSON-ready dicts and lists."""
+    if isinstance(value, Mapping):
+        return {k: _thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_thaw(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class StructureRecord:
+    """One shipped structure file of a catalog entry.
+
+    Attributes:
+        file: path relative to ``data/structures`` (``"<family>/<name>.cif"``).
+        quality: one of :data:`QUALITY_LABELS`.
+        reference: the publication or database the structure comes from.
+        provenance: repository, commit and original path (or corpus member) it was copied from.
+        note: caveats (temperature, pressure, doping, idealised positions...).
+        formula: nominal formula of the structure in the file (may differ from the
+            entry's compound, e.g. a parent structure of a doped compound).
+        entry_id: id of the catalog entry the record belongs to (used in messages).
+    """
+
+    file: str
+    quality: str
+    reference: str
+    provenance: str
+    note: str = ""
+    formula: str = ""
+    entry_id: str = ""
+
+    @property
+    def resource(self) -> Traversable:
+        """The file as an :mod:`importlib.resources` traversable (works from any install)."""
+        node = _data_root().joinpath(_STRUCTURE_DIR)
+        for part in self.file.split("/"):
+            node = node.joinpath(part)
+        return node
+
+    @property
+    def path(self) -> Path:
+        """Filesystem path of the shipped file (package installed as files, the normal case)."""
+        return Path(str(self.resource))
+
+    @property
+    def source(self) -> str:
+        """Label used in messages and in :attr:`Crystal.source`: ``"<entry id>:<file>"``."""
+        return f"{self.entry_id}:{self.file}"
+
+    def load_crystal(self, *, min_occupancy: float = MIN_OCCUPANCY) -> Crystal:
+        """Parse the CIF with pymatgen and return the ordered crystal.
+
+        pymatgen's parser warnings are silenced; disordered sites are resolved by
+        the majority rule of :meth:`Crystal.from_structure`.
+
+        Args:
+            min_occupancy: sites whose total occupancy is below this are dropped.
+
+        Returns:
+            The crystal, with ``source`` ``"<entry id>:<file>"``.
+
+        Raises:
+            StructureInputError: when the file is missing or cannot be parsed.
+        """
+        from pymatgen.io.cif import CifParser
+
+        try:
+            text = self.resource.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise StructureInputError(f"{self.source}: cannot read shipped file ({exc})") from None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                structures = CifParser.from_str(text).parse_structures(primitive=False)
+        except Exception as exc:  # pymatgen raises many types for bad CIFs
+            msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise StructureInputError(f"{self.source}: cannot parse CIF ({msg})") from None
+        if not structures:
+            raise StructureInputError(f"{self.source}: the CIF holds no structure")
+        return Crystal.from_structure(
+            structures[0], source=self.source, min_occupancy=min_occupancy
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary of the record."""
+        return {
+            "file": self.file,
+            "quality": self.quality,
+            "formula": self.formula,
+            "reference": self.reference,
+            "provenance": self.provenance,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """One compound of the catalog.
+
+    Attributes:
+        id: short, lowercase, unique, stable identifier (``"ybco"``, ``"sm1111-55"``...).
+        name: the compound as the paper writes it (uncertainties kept).
+        formula: nominal formula (the parent's where the paper gives no doping level).
+        family: one of :data:`FAMILIES`.
+        table: ``"I"``, ``"II"`` or None (text/figure compounds).
+        row: 1-based row in that table, or None.
+        tc_K: the Tc the paper uses (table) or the measured/literature value (others), in K.
+        tc_source: where ``tc_K`` comes from.
+        paper: the table values: ``h_A`` (phase -> h in Å, None where the table has
+            none; empty for non-table entries), ``lambda_K_A2`` (the printed lambda),
+            ``phase_used`` (the phase whose h the paper uses), ``note``.
+        text_values: numbers the paper quotes in its text for this compound (keys carry units).
+        structures: shipped structures, best first.
+        no_structure_reason: why ``structures`` is empty (None when it is not).
+        notes: caveats (doping not modelled, parent structure used, OCR uncertainty...).
+        aliases: other ids accepted by :func:`get_entry`.
+    """
+
+    id: str
+    name: str
+    formula: str
+    family: str
+    table: str | None
+    row: int | None
+    tc_K: float
+    tc_source: str
+    paper: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    text_values: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    structures: tuple[StructureRecord, ...] = ()
+    no_structure_reason: str | None = None
+    notes: str = ""
+    aliases: tuple[str, ...] = ()
+
+    def __hash__(self) -> int:
+        """Hash by id (ids are unique; the mapping fields are not hashable)."""
+        return hash(("CatalogEntry", self.id))
+
+    @property
+    def best_structure(self) -> StructureRecord | None:
+        """The first (best) structure, or None when the compound has none."""
+        return self.structures[0] if self.structures else None
+
+    @property
+    def phase_used(self) -> str | None:
+        """The phase whose height the paper uses for lambda (None outside the tables)."""
+        return self.paper.get("phase_used")
+
+    @property
+    def h_used_A(self) -> float | None:
+        """The table height the paper uses for lambda (Å), or None outside the tables."""
+        phase = self.phase_used
+        if phase is None:
+            return None
+        return self.paper.get("h_A", {}).get(phase)
+
+    def load_crystal(self, *, min_occupancy: float = MIN_OCCUPANCY) -> Crystal:
+        """Load the best structure of the entry.
+
+        Args:
+            min_occupancy: see :meth:`StructureRecord.load_crystal`.
+
+        Returns:
+            The ordered crystal of :attr:`best_structure`.
+
+        Raises:
+            CatalogError: when the entry has no structure.
+            StructureInputError: when the shipped file cannot be read.
+        """
+        best = self.best_structure
+        if best is None:
+            raise CatalogError(f"{self.id}: no structure: {self.no_structure_reason}")
+        return best.load_crystal(min_occupancy=min_occupancy)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary; ``structure`` is the best structure (or None)."""
+        best = self.best_structure
+        return {
+            "id": self.id,
+            "name": self.name,
+            "formula": self.formula,
+            "family": self.family,
+            "table": self.table,
+            "row": self.row,
+            "tc_K": self.tc_K,
+            "tc_source": self.tc_source,
+            "paper": _thaw(self.paper),
+            "text_values": _thaw(self.text_values),
+            "structure": best.to_dict() if best is not None else None,
+            "structures": [rec.to_dict() for rec in self.structures],
+            "no_structure_reason": self.no_structure_reason,
+            "notes": self.notes,
+            "aliases": list(self.aliases),
+        }
+
+
+def _entry_from_json(raw: Mapping[str, Any]) -> CatalogEntry:
+    try:
+        entry_id = str(raw["id"])
+        records = tuple(
+            StructureRecord(
+                file=str(s["file"]),
+                quality=str(s["quality"]),
+                reference=str(s.get("reference", "")),
+                provenance=str(s.get("provenance", "")),
+                note=str(s.get("note", "")),
+                formula=str(s.get("formula", "")),
+                entry_id=entry_id,
+            )
+            for s in raw.get("structures", [])
+        )
+        row = raw.get("row")
+        return CatalogEntry(
+            id=entry_id,
+            name=str(raw["name"]),
+            formula=str(raw["formula"]),
+            family=str(raw["family"]),
+            table=raw.get("table"),
+            row=None if row is None else int(row),
+            tc_K=float(raw["tc_K"]),
+            tc_source=str(raw.get("tc_source", "")),
+            paper=_freeze(raw.get("paper") or {}),
+            text_values=_freeze(raw.get("text_values") or {}),
+            structures=records,
+            no_structure_reason=raw.get("no_structure_reason"),
+            notes=str(raw.get("notes", "")),
+            aliases=tuple(str(a).lower() for a in raw.get("aliases", [])),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CatalogError(f"malformed catalog entry {raw.get('id', '?')!r}: {exc}") from None
+
+
+def _check(entries: tuple[CatalogEntry, ...]) -> None:
+    seen: set[str] = set()
+    for e in entries:
+        keys = (e.id, *e.aliases)
+        for key in keys:
+            if key != key.lower() or key in seen:
+                raise CatalogError(f"catalog id {key!r} is duplicated or not lowercase")
+            seen.add(key)
+        if e.family not in FAMILIES:
+            raise CatalogError(f"{e.id}: unknown family {e.family!r}")
+        for rec in e.structures:
+            if rec.quality not in QUALITY_LABELS:
+                raise CatalogError(f"{e.id}: {rec.file}: unknown quality label {rec.quality!r}")
+        if not e.structures and not e.no_structure_reason:
+            raise CatalogError(f"{e.id}: no structure and no reason given")
+
+
+@functools.cache
+def _load() -> tuple[tuple[CatalogEntry, ...], Mapping[str, CatalogEntry]]:
+    text = _data_root().joinpath(_CATALOG_FILE).read_text(encoding="utf-8")
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CatalogError(f"{_CATALOG_FILE}: invalid JSON ({exc})") from None
+    entries = tuple(_entry_from_json(r) for r in raw.get("entries", []))
+    _check(entries)
+    index: dict[str, CatalogEntry] = {}
+    for e in entries:
+        index[e.id] = e
+        for alias in e.aliases:
+            index[alias] = e
+    return entries, MappingProxyType(index)
+
+
+def list_entries(family: str | None = None) -> tuple[CatalogEntry, ...]:
+    """All catalog entries in catalog order (Table I, Bi-2212, Table II, text compounds, elements).
+
+    Args:
+        family: keep only this family (``"cuprate"``, ``"iron-based"``, ``"elemental"``).
+
+    Returns:
+        The entries.
+
+    Raises:
+        CatalogError: for an unknown family.
+    """
+    entries, _ = _load()
+    if family is None:
+        return entries
+    fam = family.strip().lower()
+    if fam not in FAMILIES:
+        raise CatalogError(f"unknown family {family!r}; known families: {', '.join(FAMILIES)}")
+    return tuple(e for e in entries if e.family == fam)
+
+
+def catalog_ids() -> tuple[str, ...]:
+    """The ids of all entries, in catalog order (aliases not included)."""
+    return tuple(e.id for e in _load()[0])
+
+
+def get_entry(entry_id: str) -> CatalogEntry:
+    """Look up an entry by id or alias (case-insensitive).
+
+    Args:
+        entry_id: e.g. ``"ybco"``, ``"HG1223"``, ``"sm1111-55"``.
+
+    Returns:
+        The entry.
+
+    Raises:
+        CatalogError: for an unknown id; the one-line message suggests close matches.
+    """
+    _, index = _load()
+    key = str(entry_id).strip().lower()
+    if key in index:
+        return index[key]
+    close = difflib.get_close_matches(key, list(index), n=3, cutoff=0.5)
+    hint = f"did you mean {', '.join(close)}?" if close else "see catalog_ids() for the known ids"
+    raise CatalogError(f"unknown catalog id {entry_id!r}; {hint}")

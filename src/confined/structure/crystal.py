@@ -1,0 +1,207 @@
+"""The normalised, ordered crystal that every higher layer works on.
+
+A :class:`Crystal` is plain arrays (lattice, fractional coordinates, element
+symbols) plus where it came from and what was changed on the way in. Disordered
+sites are resolved here, by one documented rule (docs/theory.md, "Disorder").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from confined.defaults import MIN_OCCUPANCY
+from confined.errors import StructureInputError
+
+if TYPE_CHECKING:
+    from pymatgen.core import Structure
+
+__all__ = ["Crystal", "resolve_site", "OCCUPANCY_TOL"]
+
+#: Total occupancies up to 1 + OCCUPANCY_TOL are accepted as 1 (rounding in CIFs).
+OCCUPANCY_TOL: float = 0.05
+
+
+def resolve_site(
+    occupancies: Mapping[str, float], *, min_occupancy: float = MIN_OCCUPANCY
+) -> tuple[str | None, str | None]:
+    """Resolve one possibly disordered site to a single element.
+
+    The rule: a site whose total occupancy is below ``min_occupancy`` is empty;
+    otherwise it holds its majority element (ties broken by the heavier element).
+
+    Args:
+        occupancies: element symbol -> occupancy of that element on the site.
+        min_occupancy: total occupancy below which the site is dropped.
+
+    Returns:
+        ``(symbol or None, note or None)``: the element kept (None for an empty
+        site) and a short note when the site was disordered.
+
+    Raises:
+        StructureInputError: when the total occupancy exceeds 1 (beyond rounding)
+            or an occupancy is negative.
+    """
+    from pymatgen.core import Element
+
+    if any(v < 0 for v in occupancies.values()):
+        raise StructureInputError(f"negative occupancy {dict(occupancies)}")
+    total = float(sum(occupancies.values()))
+    if total > 1.0 + OCCUPANCY_TOL:
+        raise StructureInputError(f"site occupancy {total:.3f} is over 1 ({dict(occupancies)})")
+    if len(occupancies) == 1 and total >= 1.0 - 1e-6:
+        return next(iter(occupancies)), None
+    desc = ", ".join(f"{k}:{v:.3g}" for k, v in occupancies.items())
+    if total < min_occupancy:
+        return None, f"site ({desc}) dropped: total occupancy {total:.3g} < {min_occupancy}"
+
+    def key(item: tuple[str, float]) -> tuple[float, float]:
+        sym, occ = item
+        try:
+            z = float(Element(sym).Z)
+        except ValueError:
+            z = 0.0
+        return (round(occ, 6), z)
+
+    symbol = max(occupancies.items(), key=key)[0]
+    return symbol, f"site ({desc}) taken as {symbol}"
+
+
+@dataclass(frozen=True)
+class Crystal:
+    """An ordered periodic crystal as plain arrays.
+
+    Attributes:
+        lattice: (3, 3) float array, rows are the lattice vectors a, b, c in Å.
+        frac: (N, 3) float array of fractional coordinates.
+        symbols: N element symbols.
+        source: where the structure came from (a path, a catalog id, "<Structure>").
+        warnings: what was changed on the way in (disorder resolved, sites dropped).
+    """
+
+    lattice: np.ndarray
+    frac: np.ndarray
+    symbols: tuple[str, ...]
+    source: str = "<arrays>"
+    warnings: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        lat = np.asarray(self.lattice, dtype=float).reshape(3, 3)
+        frac = np.asarray(self.frac, dtype=float).reshape(-1, 3)
+        if len(self.symbols) != len(frac):
+            raise StructureInputError(
+                f"{self.source}: {len(frac)} positions but {len(self.symbols)} symbols"
+            )
+        if len(frac) == 0:
+            raise StructureInputError(f"{self.source}: the structure has no atoms")
+        if not np.all(np.isfinite(lat)) or not np.all(np.isfinite(frac)):
+            raise StructureInputError(f"{self.source}: non-finite lattice or coordinates")
+        vol = abs(np.linalg.det(lat))
+        if vol < 1.0:
+            raise StructureInputError(f"{self.source}: degenerate cell (volume {vol:.3g} Å^3)")
+        lat.setflags(write=False)
+        frac.setflags(write=False)
+        object.__setattr__(self, "lattice", lat)
+        object.__setattr__(self, "frac", frac)
+        object.__setattr__(self, "symbols", tuple(str(s) for s in self.symbols))
+        object.__setattr__(self, "warnings", tuple(self.warnings))
+
+    @property
+    def n_atoms(self) -> int:
+        """Number of atoms in the cell."""
+        return len(self.symbols)
+
+    @property
+    def cart(self) -> np.ndarray:
+        """(N, 3) Cartesian coordinates in Å."""
+        return self.frac @ self.lattice
+
+    @property
+    def volume_A3(self) -> float:
+        """Cell volume in Å³."""
+        return float(abs(np.linalg.det(self.lattice)))
+
+    @property
+    def formula(self) -> str:
+        """Reduced formula of the ordered crystal."""
+        from pymatgen.core import Composition
+
+        counts: dict[str, float] = {}
+        for s in self.symbols:
+            counts[s] = counts.get(s, 0) + 1
+        return Composition(counts).reduced_formula
+
+    @classmethod
+    def from_structure(
+        cls,
+        structure: Structure,
+        *,
+        source: str = "<Structure>",
+        min_occupancy: float = MIN_OCCUPANCY,
+    ) -> Crystal:
+        """Build an ordered crystal from a pymatgen ``Structure`` (ordered or not).
+
+        Args:
+            structure: any pymatgen Structure; disordered sites are resolved with
+                :func:`resolve_site`.
+            source: label used in messages.
+            min_occupancy: see :func:`resolve_site`.
+
+        Returns:
+            The ordered crystal, with one warning summarising the disorder rule.
+        """
+        symbols: list[str] = []
+        keep: list[int] = []
+        notes: list[str] = []
+        for i, site in enumerate(structure):
+            occ: dict[str, float] = {}
+            for sp, amt in site.species.items():
+                el = getattr(sp, "symbol", None) or getattr(sp, "element", sp)
+                name = str(getattr(el, "symbol", el))
+                occ[name] = occ.get(name, 0.0) + float(amt)
+            try:
+                sym, note = resolve_site(occ, min_occupancy=min_occupancy)
+            except StructureInputError as exc:
+                raise StructureInputError(f"{source}: {exc}") from None
+            if note:
+                notes.append(note)
+            if sym is not None:
+                symbols.append(sym)
+                keep.append(i)
+        warnings = _summarise_disorder(notes)
+        frac = structure.frac_coords[keep] if keep else np.zeros((0, 3))
+        return cls(
+            lattice=np.array(structure.lattice.matrix),
+            frac=frac,
+            symbols=tuple(symbols),
+            source=source,
+            warnings=warnings,
+        )
+
+    def to_structure(self) -> Structure:
+        """Return the ordered crystal as a pymatgen ``Structure``."""
+        from pymatgen.core import Lattice, Structure
+
+        return Structure(Lattice(self.lattice), list(self.symbols), self.frac)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary (lattice in Å, fractional coordinates)."""
+        return {
+            "source": self.source,
+            "formula": self.formula,
+            "lattice_A": self.lattice.tolist(),
+            "symbols": list(self.symbols),
+            "frac": self.frac.tolist(),
+            "warnings": list(self.warnings),
+        }
+
+
+def _summarise_disorder(notes: list[str]) -> tuple[str, ...]:
+    if not notes:
+        return ()
+    unique = list(dict.fromkeys(notes))
+    head = "; ".join(unique[:3]) + (f"; ... ({len(unique) - 3} more)" if len(unique) > 3 else "")
+    return (f"disorder resolved by the majority-species rule on {len(notes)} site(s): {head}",)

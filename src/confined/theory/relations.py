@@ -1,0 +1,84 @@
+"""The paper's core relation between cage height, Tc and gap (C1–C4).
+
+Pure functions on floats or numpy arrays. Heights in Å, temperatures in K,
+lambda in K·Å², energies in meV.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy.constants import physical_constants
+
+__all__ = [
+    "LAMBDA_CU_K_A2",
+    "LAMBDA_FE_K_A2",
+    "K_B_MEV_PER_K",
+    "tc_from_height",
+    "lambda_from_tc",
+    "height_from_tc",
+    "gap_from_tc",
+    "lambda_for_family",
+]
+
+#: C1: lambda of the cuprates, the mean of Table I's Tc·h² (K·Å²).
+LAMBDA_CU_K_A2: float = 1320.0
+#: C2: lambda of the iron-based superconductors, ~ the mean of Table II (398) (K·Å²).
+LAMBDA_FE_K_A2: float = 400.0
+#: Boltzmann constant in meV/K (CODATA via scipy).
+K_B_MEV_PER_K: float = physical_constants["Boltzmann constant in eV/K"][0] * 1e3
+
+
+def tc_from_height(h_A: ArrayLike, lambda_K_A2: float | ArrayLike) -> np.ndarray | float:
+    """Eqs. 1 and 2: Tc = lambda / h² (C1, C2).
+
+    Args:
+        h_A: cage height(s) in Å, > 0.
+        lambda_K_A2: lambda in K·Å².
+
+    Returns:
+        Tc in K, same shape as ``h_A``.
+    """
+    h = np.asarray(h_A, dtype=float)
+    if np.any(h <= 0):
+        raise ValueError("cage heights must be positive")
+    out = np.asarray(lambda_K_A2, dtype=float) / h**2
+    return float(out) if out.ndim == 0 else out
+
+
+def lambda_from_tc(tc_K: ArrayLike, h_A: ArrayLike) -> np.ndarray | float:
+    """lambda = Tc · h² (the quantity Tables I and II tabulate), K·Å²."""
+    out = np.asarray(tc_K, dtype=float) * np.asarray(h_A, dtype=float) ** 2
+    return float(out) if out.ndim == 0 else out
+
+
+def height_from_tc(tc_K: ArrayLike, lambda_K_A2: float) -> np.ndarray | float:
+    """The height that gives a Tc: h = sqrt(lambda / Tc), Å."""
+    out = np.sqrt(lambda_K_A2 / np.asarray(tc_K, dtype=float))
+    return float(out) if out.ndim == 0 else out
+
+
+def gap_from_tc(tc_K: ArrayLike, gap_ratio: float) -> np.ndarray | float:
+    """The gap Delta = gap_ratio · k_B · Tc, meV.
+
+    The paper states only Delta ∝ Tc (C4); the proportionality ``gap_ratio`` =
+    Delta/(k_B·Tc) is an explicit parameter (default in ``confined.defaults``).
+    """
+    out = gap_ratio * K_B_MEV_PER_K * np.asarray(tc_K, dtype=float)
+    return float(out) if out.ndim == 0 else out
+
+
+def lambda_for_family(
+    family: str, overrides: dict[str, float] | None = None
+) -> float | None:
+    """lambda of a family: the paper's value unless overridden; None when the paper has none.
+
+    Args:
+        family: "cuprate", "iron-based", "elemental", ...
+        overrides: family -> lambda in K·Å², taking precedence.
+    """
+    from confined.defaults import LAMBDA_K_A2
+
+    if overrides and family in overrides:
+        return float(overrides[family])
+    return LAMBDA_K_A2.get(family)

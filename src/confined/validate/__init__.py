@@ -1,0 +1,1 @@
+"""Layer `validate` (see DEVELOPERS.md architecture)."""

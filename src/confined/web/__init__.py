@@ -1,0 +1,1 @@
+"""Layer `web` (see DEVELOPERS.md architecture)."""

@@ -61,9 +61,9 @@ def _cu_net(
             k = int(np.argmax(cos))
             if cos[k] >= _BRIDGE_COS:
                 links.append(v + wvec[k])
-        if len(links) < 4:
+        links_arr = _square_links(np.array(links)) if len(links) >= 4 else None
+        if links_arr is None:
             continue
-        links_arr = np.array(links)
         n = plane_normal(links_arr)
         if n is None:
             continue
@@ -74,6 +74,24 @@ def _cu_net(
         nets.append(links_arr)
         normals.append(n)
     return atoms, nets, normals
+
+
+def _square_links(links: np.ndarray) -> np.ndarray | None:
+    """The four in-plane Cu–Cu links: two opposite pairs at right angles.
+
+    Links without an opposite partner (an apical O bridging to a chain Cu, as in
+    YBa2Cu4O8) are not part of the plane. With more than two pairs (a 3D Cu–O
+    network) the two shortest pairs are taken.
+    """
+    unit = links / np.linalg.norm(links, axis=1)[:, None]
+    cos = unit @ unit.T
+    pairs = sorted({(min(i, j), max(i, j)) for i, j in zip(*np.nonzero(cos < -0.9), strict=True)},
+                   key=lambda ij: float(np.linalg.norm(links[ij[0]]) + np.linalg.norm(links[ij[1]])))
+    for a in range(len(pairs)):
+        for b in range(a + 1, len(pairs)):
+            if abs(cos[pairs[a][0], pairs[b][0]]) < 0.5:
+                return links[[*pairs[a], *pairs[b]]]
+    return None
 
 
 def find_cuprate_cages(
@@ -96,7 +114,7 @@ def find_cuprate_cages(
     sym = np.array(symbols)
     cu = np.nonzero(sym == "Cu")[0]
     if len(cu) == 0 or not np.any(sym == "O"):
-        return "no Cu and O"
+        return "no CuO2 plane (no Cu and O)"
     cloud = PeriodicCloud.build(lattice, frac, params.apex_max_A + params.apex_lateral_tol_A)
     cart = frac @ lattice
     atoms, nets, normals = _cu_net(cloud, cart, sym, cu, params)

@@ -88,7 +88,7 @@ def find_iron_cages(
     sym = np.array(symbols)
     fe = np.nonzero(sym == "Fe")[0]
     if len(fe) == 0 or not np.any(np.isin(sym, list(FE_ANIONS))):
-        return "no Fe with pnictogen/chalcogen"
+        return "no Fe square net (no Fe with a pnictogen or chalcogen)"
     cutoff = max(params.apex_max_A + params.apex_lateral_tol_A + 2.0, params.fe_x_max_A * 2)
     cloud = PeriodicCloud.build(lattice, frac, cutoff)
     cart = frac @ lattice

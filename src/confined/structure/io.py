@@ -165,7 +165,9 @@ def load_structure(
     return load_crystal(source, min_occupancy=min_occupancy, reader=reader).to_structure()
 
 
-def write_structure(crystal_or_structure: Crystal | Structure, path: str | os.PathLike[str]) -> Path:
+def write_structure(
+    crystal_or_structure: Crystal | Structure, path: str | os.PathLike[str]
+) -> Path:
     """Write a crystal or pymatgen structure to a file, format chosen by the name.
 
     ``*.cif`` is written with pymatgen's ``CifWriter`` (partial occupancies kept
@@ -260,11 +262,12 @@ def _load_path_or_id(
         raise StructureInputError("<empty string>: no such file or catalog id")
     path = Path(label)
     if not path.is_file() and isinstance(source, str) and not _looks_like_path(source):
-        crystal = _load_catalog(source, min_occupancy)
-        if crystal is not None:
-            return crystal
+        found = _load_catalog(source, min_occupancy)
+        if isinstance(found, Crystal):
+            return found
         if not path.exists():
-            raise StructureInputError(f"{label}: no such file or catalog id")
+            hint = f" ({found})" if found else ""
+            raise StructureInputError(f"{label}: no such file or catalog id{hint}")
     if not path.exists():
         raise StructureInputError(f"{label}: no such file")
     if path.is_dir():
@@ -276,9 +279,7 @@ def _load_path_or_id(
             return _read_ase(path, label, min_occupancy)
         text = _read_text(path, label)
         if fmt == "cif":
-            if reader == "gemmi":
-                return _cif_gemmi(text, label, min_occupancy)
-            return _cif_pymatgen(text, label, min_occupancy)
+            return _read_cif(text, label, min_occupancy, reader)
         if fmt == "poscar":
             return _read_poscar(text, label, min_occupancy)
         return _read_json(text, label, min_occupancy)
@@ -295,25 +296,27 @@ def _reason(exc: BaseException) -> str:
     return text if text != type(exc).__name__ else f"{type(exc).__name__}"
 
 
-def _load_catalog(source: str, min_occupancy: float) -> Crystal | None:
-    """Load a catalog entry, or None when the catalog does not know the id."""
+def _load_catalog(source: str, min_occupancy: float) -> Crystal | str:
+    """Load a catalog entry; for an unknown id return a hint ("" or "did you mean ...?")."""
     try:
         from confined.structure.catalog import get_entry
     except ModuleNotFoundError as exc:
         if exc.name in ("confined.structure.catalog", "confined.structure"):
-            return None
+            return ""
         raise
     try:
         entry = get_entry(source)
-    except (CatalogError, KeyError, LookupError):
-        return None
+    except (CatalogError, KeyError, LookupError) as exc:
+        hint = _one_line(exc).partition("; ")[2]
+        return hint if hint.startswith("did you mean") else ""
     try:
         crystal = entry.load_crystal(min_occupancy=min_occupancy)
-    except StructureInputError as exc:
+    except (StructureInputError, CatalogError) as exc:
         msg = _one_line(exc)
-        raise StructureInputError(msg if msg.startswith(source) else f"{source}: {msg}") from None
-    except CatalogError as exc:
-        raise StructureInputError(f"{source}: {_one_line(exc)}") from None
+        for prefix in (f"{getattr(entry, 'id', source)}:", f"{source}:"):
+            if msg.lower().startswith(prefix.lower()):
+                msg = msg[len(prefix) :].strip()
+        raise StructureInputError(f"{source}: {msg}") from None
     if crystal.source != source:
         crystal = dataclasses.replace(crystal, source=source)
     return crystal
@@ -485,9 +488,80 @@ def _read_ase(path: Path, label: str, min_occupancy: float) -> Crystal:
     return dataclasses.replace(crystal, warnings=crystal.warnings + extra) if extra else crystal
 
 
+# --------------------------------------------------------------------------- CIF
+
+
+def _read_cif(text: str, label: str, min_occupancy: float, reader: str) -> Crystal:
+    """Read a CIF with the chosen reader, falling back to the other one where it helps.
+
+    * ``reader="gemmi"``: a CIF whose syntax gemmi rejects (gemmi is strict,
+      e.g. about unterminated quotes) is handed to pymatgen, with a warning.
+    * ``reader="auto"``: a disordered magnetic CIF, which pymatgen refuses, is
+      read with gemmi when it is installed, with a warning.
+    """
+    if reader == "gemmi":
+        try:
+            return _cif_gemmi(text, label, min_occupancy)
+        except _GemmiSyntaxError as exc:
+            gemmi_error = exc
+        try:
+            crystal = _cif_pymatgen(text, label, min_occupancy)
+        except StructureInputError:
+            raise StructureInputError(str(gemmi_error)) from None
+        note = f"gemmi rejected the CIF syntax ({gemmi_error.reason}); read with pymatgen instead"
+        return dataclasses.replace(crystal, warnings=crystal.warnings + (note,))
+    if reader == "pymatgen":
+        return _cif_pymatgen(text, label, min_occupancy)
+    try:
+        return _cif_pymatgen(text, label, min_occupancy)
+    except NotImplementedError as exc:
+        reason = _one_line(exc)
+        try:
+            _import_gemmi()
+        except ImportError:
+            raise StructureInputError(f"{label}: cannot read as CIF: {reason}") from None
+        crystal = _cif_gemmi(text, label, min_occupancy)
+        note = f"pymatgen cannot read this CIF ({reason}); read with gemmi instead"
+        return dataclasses.replace(crystal, warnings=crystal.warnings + (note,))
+
+
 # --------------------------------------------------------------------------- CIF: pymatgen
 
 _DATA_BLOCK = re.compile(r"^[ \t]*data_(\S*)", re.IGNORECASE | re.MULTILINE)
+_FORMULA_SUM = re.compile(
+    r"^[ \t]*_chemical_formula_sum[ \t]+(?:'([^'\n]*)'|\"([^\"\n]*)\"|([^\s'\"]\S*))",
+    re.IGNORECASE | re.MULTILINE,
+)
+_ELEMENT_AMOUNT = re.compile(r"([A-Z][a-z]?)\s*(\d*\.?\d*)")
+#: Largest difference in atomic fraction between the atom sites and
+#: ``_chemical_formula_sum`` that passes without a warning (the corpus stays below 0.001).
+FORMULA_TOL: float = 0.01
+
+
+def _formula_note(declared: str, composition: Mapping[str, float]) -> str | None:
+    """A warning when the atom sites do not add up to ``_chemical_formula_sum``.
+
+    A CIF cut between two rows of its atom loop is still valid CIF; this is how
+    such a truncated file shows.
+    """
+    amounts: dict[str, float] = {}
+    for el, amount in _ELEMENT_AMOUNT.findall(declared):
+        amounts[el] = amounts.get(el, 0.0) + (float(amount) if amount not in ("", ".") else 1.0)
+    total_declared = sum(amounts.values())
+    total = sum(composition.values())
+    if total_declared <= 0 or total <= 0:
+        return None
+    worst = max(
+        abs(amounts.get(el, 0.0) / total_declared - composition.get(el, 0.0) / total)
+        for el in set(amounts) | set(composition)
+    )
+    if worst <= FORMULA_TOL:
+        return None
+    found = " ".join(f"{el}{composition[el]:.4g}" for el in sorted(composition))
+    return (
+        f"the atom sites give {found} but _chemical_formula_sum is '{declared.strip()}' "
+        "(truncated file or missing sites?)"
+    )
 
 
 def _truncation_reason(exc: BaseException) -> str:
@@ -532,12 +606,20 @@ def _cif_pymatgen(text: str, label: str, min_occupancy: float) -> Crystal:
         for w in dict.fromkeys(parser.warnings)
         if any(k in w for k in _KEEP_PMG_WARNINGS)
     ]
+    structure = structures[0]
     if len(blocks) > 1:
         notes.append(
             f"the CIF has {len(blocks)} data blocks ({len(structures)} with a structure); "
             "the first structure was used"
         )
-    crystal = Crystal.from_structure(structures[0], source=label, min_occupancy=min_occupancy)
+    elif match := _FORMULA_SUM.search(text):
+        composition: dict[str, float] = {}
+        for el, amount in structure.composition.element_composition.items():
+            composition[str(el)] = composition.get(str(el), 0.0) + float(amount)
+        declared = next(g for g in match.groups() if g is not None)
+        if note := _formula_note(declared, composition):
+            notes.append(note)
+    crystal = Crystal.from_structure(structure, source=label, min_occupancy=min_occupancy)
     if notes:
         crystal = dataclasses.replace(crystal, warnings=crystal.warnings + tuple(notes))
     return crystal
@@ -722,6 +804,25 @@ def _pbc_close(a: np.ndarray, b: np.ndarray, tol: float = SITE_TOL) -> np.ndarra
     return np.all(np.abs(d) < tol, axis=-1)
 
 
+#: Above this many position pairs the gemmi reader compares them in chunks.
+_CHUNK = 250_000
+
+
+def _on_image(xyz: np.ndarray, images: np.ndarray) -> np.ndarray:
+    """[i, j] is True when position xyz[i] is one of the symmetry images of site j."""
+    n, k = images.shape[:2]
+    if n * n * k <= _CHUNK:
+        d = xyz[:, None, None, :] - images[None, :, :, :]  # (i, j, K, 3)
+        d -= np.round(d)
+        return np.all(np.abs(d) < SITE_TOL, axis=-1).any(axis=-1)
+    out = np.empty((n, n), dtype=bool)
+    for i in range(n):  # large cell: one row at a time, to bound memory
+        d = xyz[i] - images
+        d -= np.round(d)
+        out[i] = np.all(np.abs(d) < SITE_TOL, axis=-1).any(axis=-1)
+    return out
+
+
 def _round_thirds(x: np.ndarray, tol: float = SITE_TOL) -> np.ndarray:
     """Snap 0.3333/0.6667-style coordinates to 1/3 and 2/3, as pymatgen's CifParser does."""
     x = np.where(np.abs(x * 3.0 - 1.0) <= tol, 1.0 / 3.0, x)
@@ -744,18 +845,26 @@ def _element_of(symbol: str) -> str | None:
     return one if one in known else None
 
 
-def _gemmi_block(gemmi: Any, text: str, label: str) -> tuple[Any, list[str]]:
-    """Parse the text and return the first block with atom sites, plus notes."""
+class _GemmiSyntaxError(StructureInputError):
+    """gemmi rejected the CIF syntax (pymatgen, more lenient, may still read it)."""
+
+    reason: str = ""
+
+
+def _gemmi_block(gemmi: Any, text: str, label: str) -> tuple[Any, str | None]:
+    """Parse the text; return the first block with atom sites and a note on extra blocks."""
     try:
-        doc = gemmi.cif.read_string(text)
+        doc = gemmi.cif.read_string(text, check_level=0)  # lenient, like pymatgen
     except Exception as exc:
         msg = str(exc)
         reason = _one_line(msg.split(": ", 1)[-1] if msg.startswith("string:") else msg)
         if "block header" in reason:
             raise StructureInputError(f"{label}: not a CIF file (no data_ block)") from None
-        raise StructureInputError(
+        error = _GemmiSyntaxError(
             f"{label}: no structure could be read (truncated or malformed CIF?): {reason}"
-        ) from None
+        )
+        error.reason = reason
+        raise error from None
     if len(doc) == 0:
         raise StructureInputError(f"{label}: not a CIF file (no data_ block)")
     blocks = [b for b in doc if b.find_values("_atom_site_fract_x")]
@@ -764,18 +873,19 @@ def _gemmi_block(gemmi: Any, text: str, label: str) -> tuple[Any, list[str]]:
             f"{label}: no structure could be read (truncated or malformed CIF?): "
             "no _atom_site_fract_x loop"
         )
-    notes = []
+    note = None
     if len(doc) > 1:
-        notes.append(
+        note = (
             f"the CIF has {len(doc)} data blocks ({len(blocks)} with a structure); "
             "the first structure was used"
         )
-    return blocks[0], notes
+    return blocks[0], note
 
 
 def _cif_gemmi(text: str, label: str, min_occupancy: float) -> Crystal:
     gemmi = _import_gemmi()
-    block, notes = _gemmi_block(gemmi, text, label)
+    block, blocks_note = _gemmi_block(gemmi, text, label)
+    notes = [blocks_note] if blocks_note else []
     as_number = gemmi.cif.as_number
 
     cell_values = []
@@ -829,9 +939,7 @@ def _cif_gemmi(text: str, label: str, min_occupancy: float) -> Crystal:
     images = np.einsum("kij,nj->nki", rot, xyz) + tran  # (n, K, 3), not wrapped
 
     # merge asymmetric-unit sites that sit on a symmetry image of an earlier one (mixed sites)
-    d = xyz[:, None, None, :] - images[None, :, :, :]  # (i, j, K, 3)
-    d -= np.round(d)
-    on_image = np.all(np.abs(d) < SITE_TOL, axis=-1).any(axis=-1)  # [i, j]: x_i is an image of x_j
+    on_image = _on_image(xyz, images)
     reps: list[int] = []
     comps: list[dict[str, float]] = []
     for i in range(n):
@@ -845,21 +953,32 @@ def _cif_gemmi(text: str, label: str, min_occupancy: float) -> Crystal:
     # expand the representatives; drop images that repeat an earlier one (special positions)
     wrapped = images[reps]
     wrapped = wrapped - np.floor(wrapped)
-    repeat = np.tril(_pbc_close(wrapped, wrapped), -1).any(axis=-1)  # (reps, K)
+    if wrapped.shape[0] * wrapped.shape[1] ** 2 <= _CHUNK:
+        repeat = np.tril(_pbc_close(wrapped, wrapped), -1).any(axis=-1)  # (reps, K)
+    else:  # large cell: one representative at a time, to bound memory
+        repeat = np.stack([np.tril(_pbc_close(w, w), -1).any(axis=-1) for w in wrapped])
     frac_parts: list[np.ndarray] = []
     symbols: list[str] = []
     disorder: list[str] = []
+    composition: dict[str, float] = {}
     for r, comp in enumerate(comps):
         try:
             sym, site_note = resolve_site(comp, min_occupancy=min_occupancy)
         except StructureInputError as exc:
             raise StructureInputError(f"{label}: {exc}") from None
         unique = wrapped[r][~repeat[r]]
+        for el, occ in comp.items():
+            composition[el] = composition.get(el, 0.0) + occ * len(unique)
         if site_note:
             disorder.extend([site_note] * len(unique))
         if sym is not None:
             frac_parts.append(unique)
             symbols.extend([sym] * len(unique))
+    if blocks_note is None:  # one data block: its formula describes this structure
+        declared = block.find_value("_chemical_formula_sum")
+        if declared is not None and not gemmi.cif.is_null(declared):
+            if note := _formula_note(gemmi.cif.as_string(declared), composition):
+                notes.append(note)
     frac = np.concatenate(frac_parts) if frac_parts else np.zeros((0, 3))
     return Crystal(
         lattice=_lattice_from_parameters(*cell),

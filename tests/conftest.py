@@ -31,19 +31,18 @@ def corpus_sample(tar_path: Path, dest: Path, n: int = 200) -> list[Path]:
     """
     dest.mkdir(parents=True, exist_ok=True)
     with tarfile.open(tar_path) as tar:
-        members = sorted(
-            (m for m in tar.getmembers() if m.isfile() and m.name.endswith(".cif")),
-            key=lambda m: m.name,
-        )
-        step = max(1, len(members) // n)
+        members = [m for m in tar.getmembers() if m.isfile() and m.name.endswith(".cif")]
+        names = sorted(m.name for m in members)
+        chosen = set(names[:: max(1, len(names) // n)][:n])
         out = []
-        for member in members[::step][:n]:
-            fileobj = tar.extractfile(member)
-            assert fileobj is not None
-            path = dest / Path(member.name).name
-            path.write_bytes(fileobj.read())
-            out.append(path)
-    return out
+        for member in members:  # archive order: an xz stream cannot seek back cheaply
+            if member.name in chosen:
+                fileobj = tar.extractfile(member)
+                assert fileobj is not None
+                path = dest / Path(member.name).name
+                path.write_bytes(fileobj.read())
+                out.append(path)
+    return sorted(out)
 
 
 def corpus_member(tar_path: Path, dest: Path, name: str) -> Path:

@@ -132,34 +132,36 @@ def square_cells(
         The squares whose four corners all exist.
     """
     ref: np.ndarray | None = None
-    out: list[SquareCell] = []
+    chosen: list[tuple[int, np.ndarray, np.ndarray]] = []
+    sin60, cos50 = np.sin(np.radians(60.0)), np.cos(np.radians(50.0))
     for a, vecs in zip(atoms, net_vectors, strict=True):
         if len(vecs) < 2:
             continue
         inplane = vecs - np.outer(vecs @ normal, normal)
-        lengths = np.linalg.norm(inplane, axis=1)
-        unit = inplane / lengths[:, None]
+        unit = inplane / np.linalg.norm(inplane, axis=1)[:, None]
         if ref is None:
             ref = unit[0]
         iu = int(np.argmax(unit @ ref))
-        if unit[iu] @ ref < np.cos(np.radians(50.0)):
+        if unit[iu] @ ref < cos50:
             continue
         cross = np.cross(unit[iu], unit) @ normal  # sin of the angle, signed
-        cosang = unit @ unit[iu]
-        cand = np.nonzero((cross > np.sin(np.radians(60.0))) & (np.abs(cosang) < 0.5))[0]
+        cand = np.nonzero((cross > sin60) & (np.abs(unit @ unit[iu]) < 0.5))[0]
         if len(cand) == 0:
             continue
         iw = int(cand[np.argmax(cross[cand])])
-        u, w = vecs[iu], vecs[iw]
-        r = cart[a]
-        far = r + u + w
-        idx, vec = cloud.vectors_within(far[None, :], corner_tol_A)[0]
-        if not any(symbols[i] == symbols[a] for i in idx):
+        chosen.append((int(a), vecs[iu], vecs[iw]))
+    if not chosen:
+        return []
+    far = np.array([cart[a] + u + w for a, u, w in chosen])
+    out: list[SquareCell] = []
+    for (a, u, w), f, (idx, vec) in zip(chosen, far, cloud.vectors_within(far, corner_tol_A),
+                                         strict=True):
+        same = [k for k, i in enumerate(idx) if symbols[i] == symbols[a]]
+        if not same:
             continue
-        corner = far + vec[[symbols[i] == symbols[a] for i in idx]][0]
-        corners = np.array([r, r + u, corner, r + w])
-        out.append(SquareCell(atom=int(a), corners=corners, centre=corners.mean(axis=0),
-                              u=u, w=w))
+        r = cart[a]
+        corners = np.array([r, r + u, f + vec[same[0]], r + w])
+        out.append(SquareCell(atom=a, corners=corners, centre=corners.mean(axis=0), u=u, w=w))
     return out
 
 

@@ -19,6 +19,7 @@ from confined.cages.common import ANIONS, CageParams, common_normal, square_cell
 from confined.cages.model import PHASE_NAMES, Cage, CageAnalysis, HeightAtom, Layer
 from confined.cages.periodic import (
     PeriodicCloud,
+    axis_first,
     cluster_heights,
     plane_normal,
     stacking_period,
@@ -45,15 +46,14 @@ def _cu_net(
 ) -> tuple[list[int], list[np.ndarray], list[np.ndarray]]:
     """Plane Cu atoms, their Cu–Cu vectors through bridging O, and their normals."""
     cu_nb = cloud.vectors_within(cart[cu], p.cu_o_max_A)
-    o_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    o_idx = np.nonzero(sym == "O")[0]
+    o_nb = dict(zip(o_idx.tolist(), cloud.vectors_within(cart[o_idx], p.cu_o_max_A), strict=True))
     atoms, nets, normals = [], [], []
     for a, (idx, vec) in zip(cu, cu_nb, strict=True):
         is_o = sym[idx] == "O"
         links = []
-        for oi, v in zip(idx[is_o], vec[is_o], strict=True):
-            if oi not in o_cache:
-                o_cache[oi] = cloud.vectors_within(cart[oi][None, :], p.cu_o_max_A)[0]
-            jdx, wvec = o_cache[oi]
+        for oi, v in zip(idx[is_o].tolist(), vec[is_o], strict=True):
+            jdx, wvec = o_nb[oi]
             wvec = wvec[sym[jdx] == "Cu"]
             if len(wvec) < 2:
                 continue
@@ -115,7 +115,7 @@ def find_cuprate_cages(
     cu = np.nonzero(sym == "Cu")[0]
     if len(cu) == 0 or not np.any(sym == "O"):
         return "no CuO2 plane (no Cu and O)"
-    cloud = PeriodicCloud.build(lattice, frac, params.apex_max_A + params.apex_lateral_tol_A)
+    cloud = PeriodicCloud.build(lattice, frac, float(np.hypot(params.apex_max_A, params.apex_lateral_tol_A)))
     cart = frac @ lattice
     atoms, nets, normals = _cu_net(cloud, cart, sym, cu, params)
     if not atoms:
@@ -136,11 +136,13 @@ def find_cuprate_cages(
 
     plaquettes: list[_Plaquette] = []
     open_sides = 0
-    for sq in squares:
+    reach = float(np.hypot(params.apex_max_A, params.apex_lateral_tol_A))
+    centres = np.array([sq.centre for sq in squares]) if squares else np.zeros((0, 3))
+    for sq, (idx, vec) in zip(squares, cloud.vectors_within(centres, reach), strict=True):
         ends = []
         for direction in (-normal, normal):
-            hit = cloud.first_along(sq.centre, direction, lateral_tol_A=params.apex_lateral_tol_A,
-                                    t_min_A=0.3, t_max_A=params.apex_max_A)
+            hit = axis_first(idx, vec, direction, lateral_tol_A=params.apex_lateral_tol_A,
+                             t_min_A=0.3, t_max_A=params.apex_max_A)
             ends.append(hit if hit is not None and sym[hit[0]] not in ANIONS else None)
         if ends[0] is None or ends[1] is None:
             open_sides += 1

@@ -22,7 +22,13 @@ import numpy as np
 
 from confined.cages.common import ANIONS, CageParams, common_normal, group_values, square_cells
 from confined.cages.model import PHASE_NAMES, Cage, CageAnalysis, HeightAtom, Layer
-from confined.cages.periodic import PeriodicCloud, cluster_heights, plane_normal, stacking_period
+from confined.cages.periodic import (
+    PeriodicCloud,
+    axis_first,
+    cluster_heights,
+    plane_normal,
+    stacking_period,
+)
 from confined.cages.polyhedron import Polyhedron
 
 __all__ = ["find_iron_cages", "FE_ANIONS"]
@@ -89,7 +95,8 @@ def find_iron_cages(
     fe = np.nonzero(sym == "Fe")[0]
     if len(fe) == 0 or not np.any(np.isin(sym, list(FE_ANIONS))):
         return "no Fe square net (no Fe with a pnictogen or chalcogen)"
-    cutoff = max(params.apex_max_A + params.apex_lateral_tol_A + 2.0, params.fe_x_max_A * 2)
+    cutoff = max(params.fe_fe_max_A, params.fe_x_max_A) * 1.3 + float(
+        np.hypot(params.apex_max_A, params.apex_lateral_tol_A))
     cloud = PeriodicCloud.build(lattice, frac, cutoff)
     cart = frac @ lattice
     atoms, nets, normals = _fe_net(cloud, cart, sym, fe, params)
@@ -114,9 +121,12 @@ def find_iron_cages(
     sites: list[_Site] = []
     sheet_heights: dict[int, list[list[float]]] = {i: [[], []] for i in range(len(plane_heights))}
     layer_anion: dict[int, str] = {}
-    for sq in squares:
-        edge = 0.5 * (np.linalg.norm(sq.u) + np.linalg.norm(sq.w))
-        idx, vec = cloud.vectors_within(sq.centre[None, :], 1.6 * edge + 2.0)[0]
+    edges = np.array([0.5 * (np.linalg.norm(sq.u) + np.linalg.norm(sq.w)) for sq in squares])
+    reach = float(max(1.3 * edges.max(), 3.0) + np.hypot(params.apex_max_A,
+                                                          params.apex_lateral_tol_A))
+    centres = np.array([sq.centre for sq in squares])
+    for sq, edge, (idx, vec) in zip(squares, edges, cloud.vectors_within(centres, reach),
+                                    strict=True):
         is_x = np.isin(sym[idx], list(FE_ANIONS))
         t = vec @ normal
         lateral = np.linalg.norm(vec - np.outer(t, normal), axis=1)
@@ -151,12 +161,12 @@ def find_iron_cages(
         ))
         # the anion-sheet site on the far side of the ring, over this square
         site = sq.centre - s * z_ring * normal
-        hit = cloud.first_along(site, -s * normal, lateral_tol_A=params.apex_lateral_tol_A,
-                                t_min_A=0.3, t_max_A=params.apex_max_A)
+        hit = axis_first(idx, vec, -s * normal, lateral_tol_A=params.apex_lateral_tol_A,
+                         t_min_A=0.3, t_max_A=params.apex_max_A, offset_A=z_ring)
         if hit is None or sym[hit[0]] in ANIONS:
             continue
         apex_sym = str(sym[hit[0]])
-        apex_pos = site + hit[1]
+        apex_pos = sq.centre + hit[1]
         h = z_ring + hit[2]
         fe_ref = sq.centre  # the Fe plane through the square's corners
         sites.append(_Site(

@@ -12,6 +12,7 @@ import numpy as np
 
 __all__ = [
     "PeriodicCloud",
+    "axis_first",
     "stacking_period",
     "cluster_heights",
     "plane_normal",
@@ -78,15 +79,22 @@ class PeriodicCloud:
         points = np.atleast_2d(np.asarray(points, dtype=float))
         home = self._home(points)
         out: list[tuple[np.ndarray, np.ndarray]] = []
-        # chunk to bound memory at Q*M*3 floats
-        step = max(1, int(2_000_000 // max(1, len(self.positions))))
+        r2 = radius_A * radius_A
+        # chunk to bound memory at Q*M floats
+        step = max(1, int(4_000_000 // max(1, len(self.positions))))
+        pos2 = np.einsum("mk,mk->m", self.positions, self.positions)
         for s in range(0, len(points), step):
-            diff = self.positions[None, :, :] - home[s : s + step, None, :]
-            d2 = np.einsum("qmk,qmk->qm", diff, diff)
-            for q in range(diff.shape[0]):
-                sel = np.nonzero(d2[q] <= radius_A * radius_A)[0]
-                order = sel[np.argsort(d2[q, sel], kind="stable")]
-                out.append((self.index[order], diff[q, order]))
+            h = home[s : s + step]
+            d2 = pos2[None, :] - 2.0 * (h @ self.positions.T) + np.einsum("qk,qk->q", h, h)[:, None]
+            q_idx, m_idx = np.nonzero(d2 <= r2 + 1e-9)
+            vec = self.positions[m_idx] - h[q_idx]
+            dist = np.einsum("ij,ij->i", vec, vec)
+            order = np.lexsort((dist, q_idx))
+            q_idx, m_idx, vec = q_idx[order], m_idx[order], vec[order]
+            bounds = np.searchsorted(q_idx, np.arange(len(h) + 1))
+            for q in range(len(h)):
+                a, b = bounds[q], bounds[q + 1]
+                out.append((self.index[m_idx[a:b]], vec[a:b]))
         return out
 
     def first_along(
@@ -108,15 +116,44 @@ class PeriodicCloud:
         """
         radius = float(np.hypot(t_max_A, lateral_tol_A))
         idx, vec = self.vectors_within(point[None, :], radius)[0]
-        if len(idx) == 0:
-            return None
-        t = vec @ direction
-        lateral = np.linalg.norm(vec - t[:, None] * direction[None, :], axis=1)
-        ok = np.nonzero((t > t_min_A) & (t <= t_max_A) & (lateral < lateral_tol_A))[0]
-        if len(ok) == 0:
-            return None
-        k = ok[np.argmin(t[ok])]
-        return int(idx[k]), vec[k], float(t[k])
+        return axis_first(idx, vec, direction, lateral_tol_A=lateral_tol_A, t_min_A=t_min_A,
+                          t_max_A=t_max_A)
+
+
+def axis_first(
+    index: np.ndarray,
+    vectors: np.ndarray,
+    direction: np.ndarray,
+    *,
+    lateral_tol_A: float,
+    t_min_A: float,
+    t_max_A: float,
+    offset_A: float = 0.0,
+) -> tuple[int, np.ndarray, float] | None:
+    """The first of some neighbours met along an axis.
+
+    Args:
+        index: (k,) atom indices of the neighbours.
+        vectors: (k, 3) vectors from the axis origin to them, Å.
+        direction: (3,) unit direction of the axis.
+        lateral_tol_A: largest distance from the axis, Å.
+        t_min_A, t_max_A: height window along the axis, measured from
+            ``offset_A`` along it, Å.
+        offset_A: where heights are measured from, along the axis, Å.
+
+    Returns:
+        ``(atom index, vector from the origin, height from the offset)`` or None.
+    """
+    if len(index) == 0:
+        return None
+    t = vectors @ direction
+    lateral2 = np.einsum("ij,ij->i", vectors, vectors) - t * t
+    t = t - offset_A
+    ok = np.nonzero((t > t_min_A) & (t <= t_max_A) & (lateral2 < lateral_tol_A**2))[0]
+    if len(ok) == 0:
+        return None
+    k = ok[np.argmin(t[ok])]
+    return int(index[k]), vectors[k], float(t[k])
 
 
 def plane_normal(vectors: np.ndarray) -> np.ndarray | None:

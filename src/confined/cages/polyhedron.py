@@ -62,24 +62,26 @@ def convex_faces(
     _, label = np.unique(roots, return_inverse=True)
     n_faces = int(label.max()) + 1
     # order every face's vertices by angle about its centroid, all faces at once
-    normal = np.zeros((n_faces, 3))
-    np.add.at(normal, label, eq[:, :3])
+    onehot = np.zeros((n_faces, m))
+    onehot[label, np.arange(m)] = 1.0
+    normal = onehot @ eq[:, :3]
     normal /= np.linalg.norm(normal, axis=1)[:, None]
-    pairs = np.unique(np.column_stack([np.repeat(label, 3), simp.ravel()]), axis=0)
-    face, vert = pairs[:, 0], pairs[:, 1]
+    k = len(pts)
+    keys = np.unique(np.repeat(label, 3) * k + simp.ravel())
+    face, vert = keys // k, keys % k
     count = np.bincount(face, minlength=n_faces)
-    centroid = np.zeros((n_faces, 3))
-    np.add.at(centroid, face, pts[vert])
-    centroid /= count[:, None]
+    member = np.zeros((n_faces, len(face)))
+    member[face, np.arange(len(face))] = 1.0
+    centroid = (member @ pts[vert]) / count[:, None]
     first = np.searchsorted(face, np.arange(n_faces))
     e1 = pts[vert[first]] - centroid
-    e1 -= np.sum(e1 * normal, axis=1)[:, None] * normal
+    e1 -= np.einsum("ij,ij->i", e1, normal)[:, None] * normal
     e1 /= np.linalg.norm(e1, axis=1)[:, None]
     e2 = np.cross(normal, e1)
     rel = pts[vert] - centroid[face]
-    ang = np.arctan2(np.sum(rel * e2[face], axis=1), np.sum(rel * e1[face], axis=1))
+    ang = np.arctan2(np.einsum("ij,ij->i", rel, e2[face]), np.einsum("ij,ij->i", rel, e1[face]))
     order = np.lexsort((ang, face))
-    bounds = np.concatenate([[0], np.cumsum(count)])
+    bounds = np.concatenate([[0], np.cumsum(count)]).tolist()
     ordered = vert[order].tolist()
     faces = [ordered[bounds[f]:bounds[f + 1]] for f in range(n_faces)]
     faces.sort(key=min)

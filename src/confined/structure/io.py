@@ -129,11 +129,11 @@ def load_crystal(
         return source
     if isinstance(source, str | os.PathLike):
         return _load_path_or_id(source, min_occupancy=min_occupancy, reader=reader)
-    module = type(source).__module__
-    if module.startswith("pymatgen"):
+    mro = type(source).__mro__
+    if any(c.__name__ == "Atoms" and c.__module__.startswith("ase.") for c in mro):
+        return _from_atoms(source, "<Atoms>", min_occupancy)  # also pymatgen's MSONAtoms
+    if any(c.__module__.startswith("pymatgen.") for c in mro):
         return _from_pymatgen(source, "<Structure>", min_occupancy)
-    if module.startswith("ase"):
-        return _from_atoms(source, "<Atoms>", min_occupancy)
     raise StructureInputError(
         f"<{type(source).__name__}>: unsupported structure source type "
         "(expected a path, catalog id, pymatgen Structure or ASE Atoms)"
@@ -189,28 +189,30 @@ def write_structure(
     path = Path(path)
     if isinstance(crystal_or_structure, Crystal):
         structure = crystal_or_structure.to_structure()
-    elif type(crystal_or_structure).__module__.startswith("pymatgen"):
+    elif any(c.__module__.startswith("pymatgen.") for c in type(crystal_or_structure).__mro__):
         structure = crystal_or_structure
     else:
         raise TypeError(f"cannot write a {type(crystal_or_structure).__name__}")
     fmt = _detect_format(path)
-    if fmt == "cif":
-        from pymatgen.io.cif import CifWriter
-
-        CifWriter(structure).write_file(str(path))
-    elif fmt == "poscar":
-        from pymatgen.io.vasp import Poscar
-
-        if not structure.is_ordered:
-            raise ValueError(
-                f"{path}: a POSCAR cannot hold partial occupancies; "
-                "write a CIF or pass load_crystal(structure) instead"
-            )
-        Poscar(structure).write_file(str(path))
-    elif fmt == "json":
-        path.write_text(json.dumps(structure.as_dict()), encoding="utf-8")
-    else:
+    if fmt == "ase" or _strip_compression(path.name)[1] is not None:
         raise ValueError(f"{path}: cannot tell the format; use .cif, .vasp, POSCAR* or .json")
+    if fmt == "poscar" and not structure.is_ordered:
+        raise ValueError(
+            f"{path}: a POSCAR cannot hold partial occupancies; "
+            "write a CIF or pass load_crystal(structure) instead"
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # e.g. CifWriter on repeated site labels
+        if fmt == "cif":
+            from pymatgen.io.cif import CifWriter
+
+            CifWriter(structure).write_file(str(path))
+        elif fmt == "poscar":
+            from pymatgen.io.vasp import Poscar
+
+            Poscar(structure).write_file(str(path))
+        else:
+            path.write_text(json.dumps(structure.as_dict()), encoding="utf-8")
     return path
 
 
@@ -417,7 +419,12 @@ def _read_poscar(text: str, label: str, min_occupancy: float) -> Crystal:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        structure = Poscar.from_str(text, read_velocities=False).structure
+        try:
+            structure = Poscar.from_str(text, read_velocities=False).structure
+        except IndexError:
+            raise StructureInputError(
+                f"{label}: cannot read as POSCAR: too few lines or columns (truncated file?)"
+            ) from None
     return Crystal.from_structure(structure, source=label, min_occupancy=min_occupancy)
 
 
@@ -471,11 +478,10 @@ def _read_ase(path: Path, label: str, min_occupancy: float) -> Crystal:
             atoms = ase.io.read(str(path))
     except Exception as exc:
         reason = _one_line(exc)
-        if "could not guess file type" in reason.lower() or type(exc).__name__ == (
-            "UnknownFileTypeError"
-        ):
+        if type(exc).__name__ == "UnknownFileTypeError" or "guess" in reason.lower():
             raise StructureInputError(
-                f"{label}: unrecognised structure file format ({reason})"
+                f"{label}: unrecognised structure file format '{path.suffix or path.name}' "
+                "(readable: CIF, POSCAR, pymatgen JSON and the formats of ase.io)"
             ) from None
         raise StructureInputError(f"{label}: cannot read as ASE format: {reason}") from None
     extra: tuple[str, ...] = ()
@@ -572,6 +578,16 @@ def _truncation_reason(exc: BaseException) -> str:
     return msg
 
 
+def _explain_pymatgen(reason: str, text: str) -> str:
+    """Turn pymatgen's terse reasons (a bare key, a numpy reshape error) into words."""
+    if not all(re.search(rf"^\s*_cell_length_{x}\s", text, re.M | re.I) for x in "abc"):
+        return "missing cell parameters (_cell_length_a/b/c)"
+    reason = reason.strip()
+    if re.fullmatch(r"'_[\w.\-]+'", reason):
+        return f"missing CIF item {reason}"
+    return reason
+
+
 def _cif_pymatgen(text: str, label: str, min_occupancy: float) -> Crystal:
     from pymatgen.io.cif import CifParser
 
@@ -597,7 +613,8 @@ def _cif_pymatgen(text: str, label: str, min_occupancy: float) -> Crystal:
             if "no structures" not in str(exc):
                 raise
             why = [w.split("\n", 1)[-1] for w in parser.warnings if "No structure parsed" in w]
-            reason = f": {_one_line(why[0], 100)}" if why and why[0].strip() else ""
+            reason = _explain_pymatgen(why[0] if why else "", text)
+            reason = f": {_one_line(reason, 100)}" if reason.strip() else ""
             raise StructureInputError(
                 f"{label}: no structure could be read (truncated or malformed CIF?){reason}"
             ) from None

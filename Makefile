@@ -18,6 +18,7 @@ run: $(STAMP)
 	$(BIN)/confined reproduce --out confined-report
 
 test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -17,7 +17,6 @@ import argparse
 import json
 import platform
 import resource
-import statistics
 import sys
 import tarfile
 import tempfile
@@ -47,8 +46,13 @@ def _extract(n: int, seed: int, dest: Path) -> list[Path]:
 
 def _stats(ms: list[float]) -> dict[str, float]:
     a = np.asarray(ms)
-    return {"n": int(len(a)), "mean_ms": float(a.mean()), "median_ms": float(np.median(a)),
-            "p95_ms": float(np.percentile(a, 95)), "per_s": float(1000.0 / a.mean())}
+    return {
+        "n": int(len(a)),
+        "mean_ms": float(a.mean()),
+        "median_ms": float(np.median(a)),
+        "p95_ms": float(np.percentile(a, 95)),
+        "per_s": float(1000.0 / a.mean()),
+    }
 
 
 def main() -> int:
@@ -79,8 +83,10 @@ def main() -> int:
                 fast = load_crystal(f, reader="gemmi")
                 t2 = time.perf_counter()
                 t_gem.append((t2 - t1) * 1e3)
-                same += int(fast.n_atoms == crystal.n_atoms
-                            and sorted(fast.symbols) == sorted(crystal.symbols))
+                same += int(
+                    fast.n_atoms == crystal.n_atoms
+                    and sorted(fast.symbols) == sorted(crystal.symbols)
+                )
             except ConfinedError:
                 errors["gemmi"] += 1
             t_pmg.append((t1 - t0) * 1e3)
@@ -93,7 +99,7 @@ def main() -> int:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out = {
         "machine": f"{platform.processor() or platform.machine()}, "
-                   f"{platform.python_implementation()} {platform.python_version()}",
+        f"{platform.python_implementation()} {platform.python_version()}",
         "n_files": len(files),
         "parse_pymatgen": _stats(t_pmg),
         "parse_gemmi": _stats(t_gem) if t_gem else None,
@@ -104,18 +110,25 @@ def main() -> int:
         "errors": dict(errors),
         "peak_rss_MB": round(peak_mb, 1),
     }
-    print(f"| stage | n | mean (ms) | median (ms) | p95 (ms) | structures/s |")
+    print("| stage | n | mean (ms) | median (ms) | p95 (ms) | structures/s |")
     print("|---|---|---|---|---|---|")
-    rows = [("parse, pymatgen", out["parse_pymatgen"]), ("parse, gemmi", out["parse_gemmi"]),
-            ("cage finding, all", out["cages"])]
+    rows = [
+        ("parse, pymatgen", out["parse_pymatgen"]),
+        ("parse, gemmi", out["parse_gemmi"]),
+        ("cage finding, all", out["cages"]),
+    ]
     rows += [(f"cage finding, {k}", v) for k, v in sorted(out["cages_by_family"].items())]
     for name, s in rows:
         if s:
-            print(f"| {name} | {s['n']} | {s['mean_ms']:.3f} | {s['median_ms']:.3f} "
-                  f"| {s['p95_ms']:.3f} | {s['per_s']:.0f} |")
-    print(f"\nfamilies: {dict(families)}; parse errors: {dict(errors)}; "
-          f"gemmi == pymatgen (atoms, species): {same}/{len(t_gem)}; "
-          f"peak RSS {out['peak_rss_MB']} MB")
+            print(
+                f"| {name} | {s['n']} | {s['mean_ms']:.3f} | {s['median_ms']:.3f} "
+                f"| {s['p95_ms']:.3f} | {s['per_s']:.0f} |"
+            )
+    print(
+        f"\nfamilies: {dict(families)}; parse errors: {dict(errors)}; "
+        f"gemmi == pymatgen (atoms, species): {same}/{len(t_gem)}; "
+        f"peak RSS {out['peak_rss_MB']} MB"
+    )
     if args.json:
         args.json.write_text(json.dumps(out, indent=2))
     return 0

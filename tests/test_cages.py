@@ -16,7 +16,9 @@ from confined.cages.periodic import cluster_heights, stacking_period
 from confined.cages.polyhedron import convex_faces, polyhedron_kind
 from confined.structure.crystal import Crystal
 
-DATA = Path(__file__).resolve().parents[1] / "src" / "confined" / "structure" / "data" / "structures"
+DATA = (
+    Path(__file__).resolve().parents[1] / "src" / "confined" / "structure" / "data" / "structures"
+)
 
 
 def data_file(name: str) -> Path:
@@ -112,6 +114,8 @@ def _rotated(s: Structure, seed: int) -> Structure:
 
 INVARIANCE = [
     "YBa2Cu3O7_COD1008483.cif",
+    "HgBa2CuO4_zhcui_Hg1201_expt_DERIVED.cif",
+    "HgBa2CuO4_AFLOW-A2BCD4_tP8_123_h_b_a_eg-001.cif",
     "HgBa2Ca2Cu3O8_AFLOW-A2B2C3DE8_tP16_123_h_h_bg_a_egi-001.cif",
     "Bi2Sr2CaCu2O8_AFLOW-A2BC2D8E2_tI30_139_e_a_e_2eg_e-001.cif",
     "Ba0.6K0.4Fe2As2_Rotter2008_RECALLED-PARAMS.cif",
@@ -129,6 +133,22 @@ def test_same_answer_in_any_cell_setting(name: str) -> None:
     super_.make_supercell([2, 2, 1])
     for variant in (prim, super_, _rotated(s, 7), _rotated(prim, 11)):
         assert _signature(analyse(variant)) == ref
+
+
+@pytest.mark.parametrize("name", INVARIANCE)
+def test_slightly_distorted_cell_keeps_phases(name: str) -> None:
+    s = load(name)
+    ref = analyse(s)
+    rng = np.random.default_rng(3)
+    distorted = Structure(
+        Lattice(s.lattice.matrix @ (np.eye(3) + rng.normal(0, 0.003, (3, 3)))),
+        [site.species for site in s],
+        s.frac_coords + rng.normal(0, 0.002, (len(s), 3)),
+    )
+    res = analyse(distorted)
+    assert sorted(c.label for c in res.cages) == sorted(c.label for c in ref.cages)
+    for phase, h in ref.phases().items():
+        assert res.phases()[phase] == pytest.approx(h, abs=0.1)
 
 
 def test_stacking_period_of_body_centred_primitive_cell() -> None:
@@ -164,11 +184,14 @@ def test_polyhedra_obey_euler(name: str) -> None:
         assert len(c.polyhedron.species) - len(edges) + len(faces) == 2
 
 
-@pytest.mark.parametrize(("lattice", "sg", "element", "a", "c", "site", "h"), [
-    ("cubic", "Im-3m", "Nb", 3.3004, None, [0, 0, 0], 3.3004),
-    ("cubic", "Fm-3m", "Pb", 4.9508, None, [0, 0, 0], 4.9508),
-    ("hexagonal", "P6_3/mmc", "Re", 2.761, 4.456, [1 / 3, 2 / 3, 1 / 4], None),
-])
+@pytest.mark.parametrize(
+    ("lattice", "sg", "element", "a", "c", "site", "h"),
+    [
+        ("cubic", "Im-3m", "Nb", 3.3004, None, [0, 0, 0], 3.3004),
+        ("cubic", "Fm-3m", "Pb", 4.9508, None, [0, 0, 0], 4.9508),
+        ("hexagonal", "P6_3/mmc", "Re", 2.761, 4.456, [1 / 3, 2 / 3, 1 / 4], None),
+    ],
+)
 def test_elemental_octahedral_holes(lattice, sg, element, a, c, site, h) -> None:
     lat = Lattice.cubic(a) if c is None else Lattice.hexagonal(a, c)
     s = Structure.from_spacegroup(sg, lat, [element], [site])
@@ -184,22 +207,28 @@ def test_elemental_octahedral_holes(lattice, sg, element, a, c, site, h) -> None
 
 
 def test_no_layers_gives_none_with_reason() -> None:
-    rocksalt = Structure.from_spacegroup("Fm-3m", Lattice.cubic(5.64), ["Na", "Cl"],
-                                         [[0, 0, 0], [0.5, 0.5, 0.5]])
+    rocksalt = Structure.from_spacegroup(
+        "Fm-3m", Lattice.cubic(5.64), ["Na", "Cl"], [[0, 0, 0], [0.5, 0.5, 0.5]]
+    )
     res = analyse(rocksalt)
     assert res.family == "none"
     assert "no Cu" in res.reason and "no Fe" in res.reason
     # Cu and O without CuO2 planes (cuprite Cu2O): still none, and says why
-    cuprite = Structure.from_spacegroup("Pn-3m", Lattice.cubic(4.27), ["Cu", "O"],
-                                        [[0.5, 0.5, 0.5], [0.25, 0.25, 0.25]])
+    cuprite = Structure.from_spacegroup(
+        "Pn-3m", Lattice.cubic(4.27), ["Cu", "O"], [[0.5, 0.5, 0.5], [0.25, 0.25, 0.25]]
+    )
     res = analyse(cuprite)
     assert res.family == "none" and "no CuO2 plane" in res.reason
 
 
 def test_infinite_layer_cuprate_is_single_alpha() -> None:
     # CaCuO2 infinite-layer (P4/mmm, a 3.85, c 3.18): an unseen structure type
-    s = Structure.from_spacegroup("P4/mmm", Lattice.tetragonal(3.85, 3.18), ["Ca", "Cu", "O"],
-                                  [[0.5, 0.5, 0.5], [0, 0, 0], [0.5, 0, 0]])
+    s = Structure.from_spacegroup(
+        "P4/mmm",
+        Lattice.tetragonal(3.85, 3.18),
+        ["Ca", "Cu", "O"],
+        [[0.5, 0.5, 0.5], [0, 0, 0], [0.5, 0, 0]],
+    )
     res = analyse(s)
     assert res.family == "cuprate"
     assert [c.label for c in res.cages] == ["alpha"]

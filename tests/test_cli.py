@@ -12,7 +12,9 @@ import pytest
 
 from confined.cli import main
 
-DATA = Path(__file__).resolve().parents[1] / "src" / "confined" / "structure" / "data" / "structures"
+DATA = (
+    Path(__file__).resolve().parents[1] / "src" / "confined" / "structure" / "data" / "structures"
+)
 YBCO = DATA / "cuprate" / "YBa2Cu3O7_COD1008483.cif"
 HG1223 = DATA / "cuprate" / "HgBa2Ca2Cu3O8_AFLOW-A2B2C3DE8_tP16_123_h_h_bg_a_egi-001.cif"
 
@@ -113,8 +115,15 @@ def test_reproduce_writes_report(capsys, tmp_path) -> None:
     png = (out_dir / "tc_vs_inverse_h2.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
     row = next(r for r in doc["table1"] if r["id"] == "hg1223")
-    for key in ("compound", "tc_K", "h_paper_A", "h_structure_A", "lambda_K_A2", "phase_used",
-                "structure"):
+    for key in (
+        "compound",
+        "tc_K",
+        "h_paper_A",
+        "h_structure_A",
+        "lambda_K_A2",
+        "phase_used",
+        "structure",
+    ):
         assert key in row
     assert row["h_structure_A"]["alpha"] == pytest.approx(3.240, abs=0.01)
 
@@ -125,8 +134,7 @@ def test_console_script_exit_code_without_traceback(tmp_path) -> None:
         pytest.skip("console script not installed (run via make test)")
     empty = tmp_path / "empty.cif"
     empty.write_text("")
-    proc = subprocess.run([exe, "analyze", str(empty)], capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run([exe, "analyze", str(empty)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "empty.cif" in proc.stderr
 

@@ -40,11 +40,21 @@ def corpus_results(tmp_path_factory):
         return [r["file"] for r in rows if pred(r)][::3]
 
     groups = {
-        "cuprate": pick(lambda r: {"Cu", "O"} <= _elements(r["formula_sc"])
-                        and r["tc_median"] and float(r["tc_median"]) > 30),
-        "iron-based": pick(lambda r: "Fe" in _elements(r["formula_sc"])
-                           and _elements(r["formula_sc"]) & {"As", "Se", "Te", "P", "S"}
-                           and r["tc_median"] and float(r["tc_median"]) > 10),
+        "cuprate": pick(
+            lambda r: (
+                {"Cu", "O"} <= _elements(r["formula_sc"])
+                and r["tc_median"]
+                and float(r["tc_median"]) > 30
+            )
+        ),
+        "iron-based": pick(
+            lambda r: (
+                "Fe" in _elements(r["formula_sc"])
+                and _elements(r["formula_sc"]) & {"As", "Se", "Te", "P", "S"}
+                and r["tc_median"]
+                and float(r["tc_median"]) > 10
+            )
+        ),
         "other": [r["file"] for r in rows][::40],
     }
     dest = tmp_path_factory.mktemp("corpus")
@@ -55,8 +65,9 @@ def corpus_results(tmp_path_factory):
     paths = {Path(m.name).name: dest / m.name for m in members}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return {g: analyze_many([paths[f] for f in files if f in paths])
-                for g, files in groups.items()}, tc
+        return {
+            g: analyze_many([paths[f] for f in files if f in paths]) for g, files in groups.items()
+        }, tc
 
 
 def test_no_structure_breaks_the_batch(corpus_results) -> None:
@@ -88,7 +99,8 @@ def test_iron_based_recognised(corpus_results) -> None:
 
 def test_disordered_files_warn(corpus_results) -> None:
     results, _ = corpus_results
-    doped = [r for rs in results.values() for r in rs
-             if "synth_doped" in r.source and r.error is None]
+    doped = [
+        r for rs in results.values() for r in rs if "synth_doped" in r.source and r.error is None
+    ]
     assert doped
     assert all(any("disorder" in w for w in r.warnings) for r in doped)

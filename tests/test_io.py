@@ -58,6 +58,11 @@ def same_crystal(c1: Crystal, c2: Crystal, tol: float = 1e-3) -> str | None:
     return None
 
 
+def warning_kinds(crystal: Crystal) -> list[str]:
+    """Warnings up to their first colon (the disorder summary lists sites in reader order)."""
+    return sorted(w.split(":")[0] for w in crystal.warnings)
+
+
 def cif_text(
     sites: list[tuple[str, str, float, float, float, float]],
     *,
@@ -233,6 +238,28 @@ def test_occupancy_over_one_names_the_site(tmp_path: Path) -> None:
         with pytest.raises(StructureInputError) as exc:
             load_crystal(path, reader=reader)
         assert_one_line_error(exc, str(path), "occupancy 1.300")
+
+
+@pytest.mark.parametrize("reader", READER_PARAMS)
+def test_occupancy_rounding_over_one_is_accepted(tmp_path: Path, reader: str) -> None:
+    """0.52 + 0.51 = 1.03 is rounding in a CIF (pymatgen's own check would refuse it)."""
+    path = tmp_path / "round.cif"
+    path.write_text(cif_text([("La1", "La", 0, 0, 0, 0.52), ("Sr1", "Sr", 0, 0, 0, 0.51)]))
+    crystal = load_crystal(path, reader=reader)
+    assert crystal.symbols == ("La",)
+    assert "La:0.52" in crystal.warnings[0]
+
+
+@needs_gemmi
+def test_unusual_symmetry_translations(tmp_path: Path) -> None:
+    """Translations that are no multiple of 1/24 (gemmi.Op refuses them) still work."""
+    ops = ("x, y, z", "x, -y+447/893, -z+23/100", "-x+0.5, y, z")
+    path = tmp_path / "odd.cif"
+    path.write_text(cif_text([("Se1", "Se", 0.1, 0.2, 0.3, 1)], symops=ops))
+    reference = load_crystal(path, reader="pymatgen")
+    fast = load_crystal(path, reader="gemmi")
+    assert fast.n_atoms == reference.n_atoms == 3
+    assert same_crystal(reference, fast) is None
 
 
 def test_unknown_catalog_id() -> None:
@@ -476,9 +503,7 @@ def test_gemmi_matches_pymatgen_shared(path: Path) -> None:
     fast = load_crystal(path, reader="gemmi")
     assert same_crystal(reference, fast) is None, same_crystal(reference, fast)
     assert fast.lattice == pytest.approx(reference.lattice, abs=1e-9)  # same orientation
-    assert sorted(fast.warnings) == sorted(reference.warnings) or all(
-        "disorder" in w for w in fast.warnings + reference.warnings
-    )
+    assert warning_kinds(fast) == warning_kinds(reference)
 
 
 #: gemmi and pymatgen agreed on all 10,904 files of the 3DSC-MP corpus when this
@@ -499,8 +524,11 @@ def test_gemmi_matches_pymatgen_corpus(corpus_cifs: list[Path]) -> None:
                 load_crystal(path, reader="gemmi")
             disagree[path.name] = f"pymatgen: {exc}"
             continue
-        if problem := same_crystal(reference, load_crystal(path, reader="gemmi")):
+        fast = load_crystal(path, reader="gemmi")
+        if problem := same_crystal(reference, fast):
             disagree[path.name] = problem
+        elif warning_kinds(fast) != warning_kinds(reference):
+            disagree[path.name] = f"warnings {fast.warnings} vs {reference.warnings}"
     agree = len(corpus_cifs) - len(disagree)
     assert agree >= CORPUS_MIN_AGREEMENT * len(corpus_cifs), disagree
     assert sum("synth_doped" in p.name for p in corpus_cifs) > 50  # disorder is exercised

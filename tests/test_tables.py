@@ -66,7 +66,14 @@ def test_best_phase_is_the_closest_prediction(tables) -> None:
 def test_json_rows_have_documented_keys(tables) -> None:
     doc = tables.to_dict()
     row = doc["table2"][0]
-    for key in ("compound", "tc_K", "h_paper_A", "h_structure_A", "lambda_K_A2", "phase_used",
-                "structure"):
+    for key in (
+        "compound",
+        "tc_K",
+        "h_paper_A",
+        "h_structure_A",
+        "lambda_K_A2",
+        "phase_used",
+        "structure",
+    ):
         assert key in row
     assert set(row["structure"]) == {"file", "quality", "provenance"}

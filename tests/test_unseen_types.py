@@ -23,13 +23,16 @@ def run(material: str):
     return res
 
 
-@pytest.mark.parametrize(("material", "apex"), [
-    ("La2CuO4", "La"),        # 214, T structure (orthorhombic LTO cell)
-    ("Nd2CuO4", "Nd"),        # T' structure, no apical O
-    ("Bi2Sr2CuO6", "Sr"),     # 2201
-    ("TlBa2CuO5", "Ba"),      # 1201 (Tl)
-    ("Sr2CuO2F2", "Sr"),      # 0201 oxyfluoride
-])
+@pytest.mark.parametrize(
+    ("material", "apex"),
+    [
+        ("La2CuO4", "La"),  # 214, T structure (orthorhombic LTO cell)
+        ("Nd2CuO4", "Nd"),  # T' structure, no apical O
+        ("Bi2Sr2CuO6", "Sr"),  # 2201
+        ("TlBa2CuO5", "Ba"),  # 1201 (Tl)
+        ("Sr2CuO2F2", "Sr"),  # 0201 oxyfluoride
+    ],
+)
 def test_single_layer_cuprates(material: str, apex: str) -> None:
     res = run(material)
     assert res.family == "cuprate"
@@ -43,11 +46,14 @@ def test_single_layer_cuprates(material: str, apex: str) -> None:
     assert res.predictions[0].tc_pred_K == pytest.approx(1320 / cage.h_A**2)
 
 
-@pytest.mark.parametrize(("material", "anion", "spacer"), [
-    ("LiFeAs", "As", "Li"),      # 111
-    ("LaFePO", "P", "La"),       # 1111 with P
-    ("CaFe2As2", "As", "Ca"),    # 122 parent (orthorhombic low-T cell)
-])
+@pytest.mark.parametrize(
+    ("material", "anion", "spacer"),
+    [
+        ("LiFeAs", "As", "Li"),  # 111
+        ("LaFePO", "P", "La"),  # 1111 with P
+        ("CaFe2As2", "As", "Ca"),  # 122 parent (orthorhombic low-T cell)
+    ],
+)
 def test_two_phase_iron_based(material: str, anion: str, spacer: str) -> None:
     res = run(material)
     ca = res.cages

@@ -19,10 +19,9 @@ from confined.structure.crystal import Crystal
 from confined.theory import gap_from_tc, lambda_for_family, tc_from_height
 
 if TYPE_CHECKING:
-    from pymatgen.core import Structure
+    pass
 
 __all__ = ["CagePrediction", "AnalysisResult", "analyze", "analyze_crystal", "analyze_many"]
-
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ class AnalysisResult:
 
     @property
     def family(self) -> str | None:
-        """"cuprate", "iron-based", "elemental", "none", or None on error."""
+        """The family: cuprate, iron-based, elemental, none; None on error."""
         return None if self.cages is None else self.cages.family
 
     @property
@@ -82,8 +81,7 @@ class AnalysisResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form documented in the README (keys carry units)."""
-        d: dict[str, Any] = {"source": self.source, "formula": self.formula,
-                             "family": self.family}
+        d: dict[str, Any] = {"source": self.source, "formula": self.formula, "family": self.family}
         if self.cages is not None:
             ca = self.cages.to_dict()
             d["reason"] = ca["reason"]
@@ -129,11 +127,19 @@ def analyze_crystal(
         preds.append(CagePrediction(label=c.label, h_A=c.h_A, tc_pred_K=tc, gap_meV=gap))
     warnings = list(crystal.warnings) + list(cages.warnings)
     if cages.family == "elemental" and lam is None:
-        warnings.append("the paper gives no lambda for elemental metals: no Tc predicted "
-                        "(pass lambdas={'elemental': ...} to set one)")
-    return AnalysisResult(source=crystal.source, formula=crystal.formula, cages=cages,
-                          predictions=tuple(preds), lambda_K_A2=lam, gap_ratio=gap_ratio,
-                          warnings=tuple(warnings))
+        warnings.append(
+            "the paper gives no lambda for elemental metals: no Tc predicted "
+            "(pass lambdas={'elemental': ...} to set one)"
+        )
+    return AnalysisResult(
+        source=crystal.source,
+        formula=crystal.formula,
+        cages=cages,
+        predictions=tuple(preds),
+        lambda_K_A2=lam,
+        gap_ratio=gap_ratio,
+        warnings=tuple(warnings),
+    )
 
 
 def analyze(
@@ -145,8 +151,16 @@ def analyze(
     reader: str = "auto",
     min_occupancy: float = MIN_OCCUPANCY,
 ) -> AnalysisResult:
-    """Analyse one structure: a path (CIF, POSCAR, pymatgen JSON), a catalog id,
-    a pymatgen ``Structure``, an ASE ``Atoms`` or a :class:`Crystal`.
+    """Analyse one structure and predict Tc and gap of every phase.
+
+    Args:
+        source: a path (CIF, POSCAR, pymatgen JSON), a catalog id, a pymatgen
+            ``Structure``, an ASE ``Atoms`` or a :class:`Crystal`.
+        lambdas: family -> lambda (K·Å²) overriding the paper's values.
+        gap_ratio: Delta/(k_B·Tc).
+        params: cage-finder tolerances.
+        reader: CIF reader, "auto", "pymatgen" or "gemmi".
+        min_occupancy: sites with a lower total occupancy are empty.
 
     Raises:
         ConfinedError: when the source cannot be read (one-line message naming it).
@@ -175,9 +189,11 @@ def analyze_many(
         except ConfinedError as exc:
             res = AnalysisResult(source=_label(src), error=str(exc))
         except Exception as exc:  # noqa: BLE001 - batch work must go on; report it
-            res = AnalysisResult(source=_label(src),
-                                 error=f"{_label(src)}: internal error: {type(exc).__name__}: "
-                                 f"{' '.join(str(exc).split())}")
+            res = AnalysisResult(
+                source=_label(src),
+                error=f"{_label(src)}: internal error: {type(exc).__name__}: "
+                f"{' '.join(str(exc).split())}",
+            )
         out.append(res)
         if progress is not None:
             progress(res)

@@ -61,14 +61,34 @@ def cli() -> None:
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-@click.option("--lambda", "lambdas", multiple=True, metavar="FAMILY=K_A2",
-              help="Override lambda of a family, e.g. --lambda cuprate=1300 (repeatable).")
-@click.option("--gap-ratio", type=float, default=defaults.GAP_RATIO, show_default=True,
-              help="Delta/(k_B Tc) used for the gap.")
-@click.option("--reader", type=click.Choice(["auto", "pymatgen", "gemmi"]), default="auto",
-              show_default=True, help="CIF reader (gemmi is the fast path).")
-@click.option("--min-occupancy", type=float, default=defaults.MIN_OCCUPANCY, show_default=True,
-              help="Sites with a lower total occupancy are treated as empty.")
+@click.option(
+    "--lambda",
+    "lambdas",
+    multiple=True,
+    metavar="FAMILY=K_A2",
+    help="Override lambda of a family, e.g. --lambda cuprate=1300 (repeatable).",
+)
+@click.option(
+    "--gap-ratio",
+    type=float,
+    default=defaults.GAP_RATIO,
+    show_default=True,
+    help="Delta/(k_B Tc) used for the gap.",
+)
+@click.option(
+    "--reader",
+    type=click.Choice(["auto", "pymatgen", "gemmi"]),
+    default="auto",
+    show_default=True,
+    help="CIF reader (gemmi is the fast path).",
+)
+@click.option(
+    "--min-occupancy",
+    type=float,
+    default=defaults.MIN_OCCUPANCY,
+    show_default=True,
+    help="Sites with a lower total occupancy are treated as empty.",
+)
 def analyze(
     sources: tuple[str, ...],
     as_json: bool,
@@ -81,8 +101,14 @@ def analyze(
     from confined.analysis import analyze_many
 
     lam = _parse_pairs(lambdas, "FAMILY")
-    results = analyze_many(list(sources), lambdas=lam, gap_ratio=gap_ratio, reader=reader,
-                           min_occupancy=min_occupancy, progress=_progress(len(sources)))
+    results = analyze_many(
+        list(sources),
+        lambdas=lam,
+        gap_ratio=gap_ratio,
+        reader=reader,
+        min_occupancy=min_occupancy,
+        progress=_progress(len(sources)),
+    )
     if as_json:
         _echo_json({"results": [r.to_dict() for r in results]})
     else:
@@ -123,8 +149,12 @@ def _progress(n: int):  # noqa: ANN202 - returns an optional callback
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-@click.option("--family", type=click.Choice(["cuprate", "iron-based", "elemental"]),
-              default=None, help="Only this family.")
+@click.option(
+    "--family",
+    type=click.Choice(["cuprate", "iron-based", "elemental"]),
+    default=None,
+    help="Only this family.",
+)
 def catalog(as_json: bool, family: str | None) -> None:
     """List the built-in catalog of the paper's compounds."""
     from confined.structure.catalog import list_entries
@@ -139,11 +169,21 @@ def catalog(as_json: bool, family: str | None) -> None:
 
 
 @cli.command()
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=defaults.DEFAULT_REPORT_DIR,
-              show_default=True, help="Directory for tables.md/.csv/.json and the figure.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=defaults.DEFAULT_REPORT_DIR,
+    show_default=True,
+    help="Directory for tables.md/.csv/.json and the figure.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the tables as one JSON document.")
-@click.option("--figure/--no-figure", default=True, show_default=True,
-              help="Draw Tc against 1/h² with the lambda lines.")
+@click.option(
+    "--figure/--no-figure",
+    default=True,
+    show_default=True,
+    help="Draw Tc against 1/h² with the lambda lines.",
+)
 def reproduce(out_dir: str, as_json: bool, figure: bool) -> None:
     """Rebuild Tables I and II from the catalog structures, side by side with the paper."""
     from confined.validate.tables import reproduce_tables, write_report
@@ -179,8 +219,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - never a traceback for the user
         if os.environ.get("CONFINED_DEBUG"):
             raise
-        _err(f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())} "
-             "(set CONFINED_DEBUG=1 for the traceback)")
+        _err(
+            f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())} "
+            "(set CONFINED_DEBUG=1 for the traceback)"
+        )
         return 1
     return 0
 

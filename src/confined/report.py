@@ -30,22 +30,32 @@ def print_analysis(res: AnalysisResult, console: Console | None = None) -> None:
         con.print(f"  reason: {ca.reason}")
         return
     if ca.normal is not None:
-        con.print(f"  stacking normal {tuple(round(float(x), 4) for x in ca.normal)}, "
-                  f"planes {ca.hkl}, period {ca.period_A:.4f} Å")
+        con.print(
+            f"  stacking normal {tuple(round(float(x), 4) for x in ca.normal)}, "
+            f"planes {ca.hkl}, period {ca.period_A:.4f} Å"
+        )
     for i, layer in enumerate(ca.layers):
         extra = f", depth {layer.depth}" if layer.depth is not None else ""
-        con.print(f"  layer {i}: {layer.kind} at {layer.height_A:.3f} Å "
-                  f"({layer.n_cations} cations{extra})")
+        con.print(
+            f"  layer {i}: {layer.kind} at {layer.height_A:.3f} Å "
+            f"({layer.n_cations} cations{extra})"
+        )
     t = Table(box=None, pad_edge=False)
-    for col in ("phase", "polyhedron", "faces", "h (Å)", "apices", "Tc pred (K)",
-                "gap (meV)", "n"):
-        t.add_column(col, justify="right" if col not in ("phase", "polyhedron", "apices")
-                     else "left")
+    for col in ("phase", "polyhedron", "faces", "h (Å)", "apices", "Tc pred (K)", "gap (meV)", "n"):
+        t.add_column(
+            col, justify="right" if col not in ("phase", "polyhedron", "apices") else "left"
+        )
     for c, p in zip(ca.cages, res.predictions, strict=True):
-        t.add_row(c.label, c.polyhedron.kind, str(c.polyhedron.n_faces), f"{c.h_A:.4f}",
-                  "|".join(c.apex_species),
-                  "–" if p.tc_pred_K is None else f"{p.tc_pred_K:.1f}",
-                  "–" if p.gap_meV is None else f"{p.gap_meV:.2f}", str(c.multiplicity))
+        t.add_row(
+            c.label,
+            c.polyhedron.kind,
+            str(c.polyhedron.n_faces),
+            f"{c.h_A:.4f}",
+            "|".join(c.apex_species),
+            "–" if p.tc_pred_K is None else f"{p.tc_pred_K:.1f}",
+            "–" if p.gap_meV is None else f"{p.gap_meV:.2f}",
+            str(c.multiplicity),
+        )
     con.print(t)
     if res.lambda_K_A2 is not None:
         con.print(f"  lambda = {res.lambda_K_A2:g} K·Å², gap ratio Δ/kTc = {res.gap_ratio:g}")
@@ -61,39 +71,65 @@ def print_catalog(entries: Sequence[CatalogEntry], console: Console | None = Non
         t.add_column(col)
     for e in entries:
         best = e.best_structure
-        t.add_row(e.id, e.name, e.family, e.table or "–", f"{e.tc_K:g}",
-                  best.file if best else f"none: {e.no_structure_reason}",
-                  best.quality if best else "")
+        t.add_row(
+            e.id,
+            e.name,
+            e.family,
+            e.table or "–",
+            f"{e.tc_K:g}",
+            best.file if best else f"none: {e.no_structure_reason}",
+            best.quality if best else "",
+        )
     con.print(t)
 
 
 def print_tables(tables: Tables, console: Console | None = None) -> None:
     """Print Tables I and II side by side with the paper."""
     con = console or _console()
-    for title, rows, key in (("Table I (cuprates)", tables.table1, "table1"),
-                             ("Table II (iron-based)", tables.table2, "table2")):
+    for title, rows, key in (
+        ("Table I (cuprates)", tables.table1, "table1"),
+        ("Table II (iron-based)", tables.table2, "table2"),
+    ):
         t = Table(title=title)
-        for col in ("compound", "Tc", "phase", "h paper", "h struct", "Δh", "λ paper h",
-                    "λ struct h", "used", "best"):
+        for col in (
+            "compound",
+            "Tc",
+            "phase",
+            "h paper",
+            "h struct",
+            "Δh",
+            "λ paper h",
+            "λ struct h",
+            "used",
+            "best",
+        ):
             t.add_column(col)
         for r in rows:
             hs = r.h_structure_A
             best = r.best_phase(r.h_paper_A)
             for phase, hp in r.h_paper_A.items():
                 hst = hs.get(phase)
-                t.add_row(r.compound if phase == next(iter(r.h_paper_A)) else "",
-                          f"{r.tc_K:g}", phase, f"{hp:.4f}",
-                          "no structure" if not hs else ("–" if hst is None else f"{hst:.4f}"),
-                          "" if hst is None else f"{hst - hp:+.4f}",
-                          f"{r.tc_K * hp**2:.0f}",
-                          "" if hst is None else f"{r.tc_K * hst**2:.0f}",
-                          "✔" if phase == r.phase_used else "",
-                          "✔" if phase == best else "")
+                t.add_row(
+                    r.compound if phase == next(iter(r.h_paper_A)) else "",
+                    f"{r.tc_K:g}",
+                    phase,
+                    f"{hp:.4f}",
+                    "no structure" if not hs else ("–" if hst is None else f"{hst:.4f}"),
+                    "" if hst is None else f"{hst - hp:+.4f}",
+                    f"{r.tc_K * hp**2:.0f}",
+                    "" if hst is None else f"{r.tc_K * hst**2:.0f}",
+                    "✔" if phase == r.phase_used else "",
+                    "✔" if phase == best else "",
+                )
         con.print(t)
         s = tables.summary[key]["paper_h"]
-        con.print(f"  mean λ, paper picks: {s['paper']['mean']} ± {s['paper']['std']}; "
-                  f"inner throughout {s['inner']['mean']} ± {s['inner']['std']}; "
-                  f"outer throughout {s['outer']['mean']} ± {s['outer']['std']}")
+        con.print(
+            f"  mean λ, paper picks: {s['paper']['mean']} ± {s['paper']['std']}; "
+            f"inner throughout {s['inner']['mean']} ± {s['inner']['std']}; "
+            f"outer throughout {s['outer']['mean']} ± {s['outer']['std']}"
+        )
         s = tables.summary[key]["structure_h"]
-        con.print(f"  from structures, paper picks: {s['paper']['mean']} ± {s['paper']['std']} "
-                  f"(n = {s['paper']['n']})")
+        con.print(
+            f"  from structures, paper picks: {s['paper']['mean']} ± {s['paper']['std']} "
+            f"(n = {s['paper']['n']})"
+        )

@@ -154,8 +154,9 @@ def square_cells(
         return []
     far = np.array([cart[a] + u + w for a, u, w in chosen])
     out: list[SquareCell] = []
-    for (a, u, w), f, (idx, vec) in zip(chosen, far, cloud.vectors_within(far, corner_tol_A),
-                                         strict=True):
+    for (a, u, w), f, (idx, vec) in zip(
+        chosen, far, cloud.vectors_within(far, corner_tol_A), strict=True
+    ):
         same = [k for k, i in enumerate(idx) if symbols[i] == symbols[a]]
         if not same:
             continue

@@ -45,22 +45,22 @@ def _cu_net(
     cloud: PeriodicCloud, cart: np.ndarray, sym: np.ndarray, cu: np.ndarray, p: CageParams
 ) -> tuple[list[int], list[np.ndarray], list[np.ndarray]]:
     """Plane Cu atoms, their Cu–Cu vectors through bridging O, and their normals."""
-    cu_nb = cloud.vectors_within(cart[cu], p.cu_o_max_A)
+    # every O bridging two Cu (Cu–O–Cu within 40° of straight) links those two Cu;
+    # the link vector Cu_i -> Cu_j is translation invariant, so it belongs to Cu_i's home atom
     o_idx = np.nonzero(sym == "O")[0]
-    o_nb = dict(zip(o_idx.tolist(), cloud.vectors_within(cart[o_idx], p.cu_o_max_A), strict=True))
+    links_of: dict[int, list[np.ndarray]] = {}
+    for jdx, wvec in cloud.vectors_within(cart[o_idx], p.cu_o_max_A):
+        is_cu = sym[jdx] == "Cu"
+        if is_cu.sum() < 2:
+            continue
+        w, home = wvec[is_cu], jdx[is_cu]
+        unit = w / np.linalg.norm(w, axis=1)[:, None]
+        ii, jj = np.nonzero(unit @ unit.T <= -_BRIDGE_COS)
+        for i, j in zip(ii.tolist(), jj.tolist(), strict=True):
+            links_of.setdefault(int(home[i]), []).append(w[j] - w[i])
     atoms, nets, normals = [], [], []
-    for a, (idx, vec) in zip(cu, cu_nb, strict=True):
-        is_o = sym[idx] == "O"
-        links = []
-        for oi, v in zip(idx[is_o].tolist(), vec[is_o], strict=True):
-            jdx, wvec = o_nb[oi]
-            wvec = wvec[sym[jdx] == "Cu"]
-            if len(wvec) < 2:
-                continue
-            cos = (wvec @ v) / (np.linalg.norm(wvec, axis=1) * np.linalg.norm(v))
-            k = int(np.argmax(cos))
-            if cos[k] >= _BRIDGE_COS:
-                links.append(v + wvec[k])
+    for a in cu.tolist():
+        links = links_of.get(a, [])
         links_arr = _square_links(np.array(links)) if len(links) >= 4 else None
         if links_arr is None:
             continue
@@ -85,8 +85,10 @@ def _square_links(links: np.ndarray) -> np.ndarray | None:
     """
     unit = links / np.linalg.norm(links, axis=1)[:, None]
     cos = unit @ unit.T
-    pairs = sorted({(min(i, j), max(i, j)) for i, j in zip(*np.nonzero(cos < -0.9), strict=True)},
-                   key=lambda ij: float(np.linalg.norm(links[ij[0]]) + np.linalg.norm(links[ij[1]])))
+    pairs = sorted(
+        {(min(i, j), max(i, j)) for i, j in zip(*np.nonzero(cos < -0.9), strict=True)},
+        key=lambda ij: float(np.linalg.norm(links[ij[0]]) + np.linalg.norm(links[ij[1]])),
+    )
     for a in range(len(pairs)):
         for b in range(a + 1, len(pairs)):
             if abs(cos[pairs[a][0], pairs[b][0]]) < 0.5:
@@ -115,7 +117,9 @@ def find_cuprate_cages(
     cu = np.nonzero(sym == "Cu")[0]
     if len(cu) == 0 or not np.any(sym == "O"):
         return "no CuO2 plane (no Cu and O)"
-    cloud = PeriodicCloud.build(lattice, frac, float(np.hypot(params.apex_max_A, params.apex_lateral_tol_A)))
+    cloud = PeriodicCloud.build(
+        lattice, frac, float(np.hypot(params.apex_max_A, params.apex_lateral_tol_A))
+    )
     cart = frac @ lattice
     atoms, nets, normals = _cu_net(cloud, cart, sym, cu, params)
     if not atoms:
@@ -141,8 +145,14 @@ def find_cuprate_cages(
     for sq, (idx, vec) in zip(squares, cloud.vectors_within(centres, reach), strict=True):
         ends = []
         for direction in (-normal, normal):
-            hit = axis_first(idx, vec, direction, lateral_tol_A=params.apex_lateral_tol_A,
-                             t_min_A=0.3, t_max_A=params.apex_max_A)
+            hit = axis_first(
+                idx,
+                vec,
+                direction,
+                lateral_tol_A=params.apex_lateral_tol_A,
+                t_min_A=0.3,
+                t_max_A=params.apex_max_A,
+            )
             ends.append(hit if hit is not None and sym[hit[0]] not in ANIONS else None)
         if ends[0] is None or ends[1] is None:
             open_sides += 1
@@ -154,6 +164,7 @@ def find_cuprate_cages(
         return "CuO2 planes found but no plaquette has cation apices on both sides"
 
     n_planes = len(plane_heights)
+
     # apex layers of each plane: (species, height mod period), majority over its plaquettes
     def key(pq: _Plaquette, end: tuple[int, np.ndarray, float]) -> tuple[str, float]:
         return str(sym[end[0]]), float(wrap_height(pq.centre @ normal + end[1] @ normal, period))
@@ -171,8 +182,12 @@ def find_cuprate_cages(
     phase_of_depth = {d: PHASE_NAMES[min(i, len(PHASE_NAMES) - 1)] for i, d in enumerate(finite)}
 
     layers = tuple(
-        Layer(kind="CuO2", height_A=float(plane_heights[i]),
-              n_cations=int(np.sum(plane_of_atom == i)), depth=depth.get(i))
+        Layer(
+            kind="CuO2",
+            height_A=float(plane_heights[i]),
+            n_cations=int(np.sum(plane_of_atom == i)),
+            depth=depth.get(i),
+        )
         for i in range(n_planes)
     )
     groups: dict[tuple[str, str, str, str], list[_Plaquette]] = {}
@@ -188,24 +203,42 @@ def find_cuprate_cages(
         rep = members[int(np.argmin(np.abs(hs - np.median(hs))))]
         lo, hi = rep.centre + rep.dn[1], rep.centre + rep.up[1]
         poly = Polyhedron.from_vertices(
-            np.vstack([rep.corners, lo, hi]), ["Cu"] * 4 + [s_dn, s_up], rep.centre,
+            np.vstack([rep.corners, lo, hi]),
+            ["Cu"] * 4 + [s_dn, s_up],
+            rep.centre,
             coplanar_tol_A=params.coplanar_tol_A,
         )
-        cages.append(Cage(
-            phase=phase, sign=sign, h_A=float(hs.mean()), polyhedron=poly,
-            apex_species=(s_dn, s_up),
-            height_atoms=(HeightAtom(s_dn, lo, "lower apex"), HeightAtom(s_up, hi, "upper apex")),
-            layer_index=rep.plane, multiplicity=len(members),
-            h_spread_A=float(hs.max() - hs.min()), in_active_plane=True,
-            degeneracy=2 if sign else 1,
-        ))
-    cages.sort(key=lambda c: (PHASE_NAMES.index(c.phase), {"+": 0, "-": 1, "": 2}[c.sign],
-                              c.h_A))
+        cages.append(
+            Cage(
+                phase=phase,
+                sign=sign,
+                h_A=float(hs.mean()),
+                polyhedron=poly,
+                apex_species=(s_dn, s_up),
+                height_atoms=(
+                    HeightAtom(s_dn, lo, "lower apex"),
+                    HeightAtom(s_up, hi, "upper apex"),
+                ),
+                layer_index=rep.plane,
+                multiplicity=len(members),
+                h_spread_A=float(hs.max() - hs.min()),
+                in_active_plane=True,
+                degeneracy=2 if sign else 1,
+            )
+        )
+    cages.sort(key=lambda c: (PHASE_NAMES.index(c.phase), {"+": 0, "-": 1, "": 2}[c.sign], c.h_A))
     for c in cages:
         if c.h_spread_A > 5 * params.same_cage_tol_A:
             warnings.append(f"{c.label}: heights spread over {c.h_spread_A:.3f} Å in this cell")
-    return CageAnalysis(family="cuprate", normal=normal, hkl=hkl, period_A=period,
-                        layers=layers, cages=tuple(cages), warnings=tuple(warnings))
+    return CageAnalysis(
+        family="cuprate",
+        normal=normal,
+        hkl=hkl,
+        period_A=period,
+        layers=layers,
+        cages=tuple(cages),
+        warnings=tuple(warnings),
+    )
 
 
 def _block_depths(
@@ -217,6 +250,7 @@ def _block_depths(
     apex layer of the other (same species at the same height): they share it, as
     the two planes of Bi-2212 share the Ca layer.
     """
+
     def top(c: Counter) -> tuple[str, float]:
         return c.most_common(1)[0][0]
 

@@ -108,21 +108,31 @@ def find_elemental_cages(
         return f"{element}: no octahedral holes"
     hs = np.array([f[0] for f in found])
     rep = found[int(np.argmin(np.abs(hs - np.median(hs))))]
-    poly = Polyhedron.from_vertices(rep[2], [element] * 6, rep[1],
-                                    coplanar_tol_A=params.coplanar_tol_A)
+    poly = Polyhedron.from_vertices(
+        rep[2], [element] * 6, rep[1], coplanar_tol_A=params.coplanar_tol_A
+    )
     six = rep[2] - rep[1]
     far = int(np.argmax(np.linalg.norm(six, axis=1) < rep[0] / 2 + 1e-3))
     opp = int(np.argmin(np.linalg.norm(six + six[far], axis=1)))
     cage = Cage(
-        phase="alpha", sign="", h_A=float(hs.mean()), polyhedron=poly,
+        phase="alpha",
+        sign="",
+        h_A=float(hs.mean()),
+        polyhedron=poly,
         apex_species=(element, element),
-        height_atoms=(HeightAtom(element, rep[2][far], "apex"),
-                      HeightAtom(element, rep[2][opp], "apex")),
-        layer_index=-1, multiplicity=len(found), h_spread_A=float(hs.max() - hs.min()),
-        in_active_plane=True, degeneracy=6,
+        height_atoms=(
+            HeightAtom(element, rep[2][far], "apex"),
+            HeightAtom(element, rep[2][opp], "apex"),
+        ),
+        layer_index=-1,
+        multiplicity=len(found),
+        h_spread_A=float(hs.max() - hs.min()),
+        in_active_plane=True,
+        degeneracy=6,
     )
-    return CageAnalysis(family="elemental", reason=None, cages=(cage,),
-                        warnings=(f"{element}: {kind} lattice",))
+    return CageAnalysis(
+        family="elemental", reason=None, cages=(cage,), warnings=(f"{element}: {kind} lattice",)
+    )
 
 
 def _nn_distance(lattice: np.ndarray, frac: np.ndarray) -> float:

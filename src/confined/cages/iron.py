@@ -96,7 +96,8 @@ def find_iron_cages(
     if len(fe) == 0 or not np.any(np.isin(sym, list(FE_ANIONS))):
         return "no Fe square net (no Fe with a pnictogen or chalcogen)"
     cutoff = max(params.fe_fe_max_A, params.fe_x_max_A) * 1.3 + float(
-        np.hypot(params.apex_max_A, params.apex_lateral_tol_A))
+        np.hypot(params.apex_max_A, params.apex_lateral_tol_A)
+    )
     cloud = PeriodicCloud.build(lattice, frac, cutoff)
     cart = frac @ lattice
     atoms, nets, normals = _fe_net(cloud, cart, sym, fe, params)
@@ -111,8 +112,7 @@ def find_iron_cages(
     normal, period, hkl = snapped
     warnings: list[str] = []
 
-    plane_of_atom, plane_heights = cluster_heights(cart[atoms] @ normal, period,
-                                                   params.plane_tol_A)
+    plane_of_atom, plane_heights = cluster_heights(cart[atoms] @ normal, period, params.plane_tol_A)
     plane_of = dict(zip(atoms, plane_of_atom, strict=True))
     squares = square_cells(cloud, cart, atoms, nets, symbols, normal)
     if not squares:
@@ -122,11 +122,13 @@ def find_iron_cages(
     sheet_heights: dict[int, list[list[float]]] = {i: [[], []] for i in range(len(plane_heights))}
     layer_anion: dict[int, str] = {}
     edges = np.array([0.5 * (np.linalg.norm(sq.u) + np.linalg.norm(sq.w)) for sq in squares])
-    reach = float(max(1.3 * edges.max(), 3.0) + np.hypot(params.apex_max_A,
-                                                          params.apex_lateral_tol_A))
+    reach = float(
+        max(1.3 * edges.max(), 3.0) + np.hypot(params.apex_max_A, params.apex_lateral_tol_A)
+    )
     centres = np.array([sq.centre for sq in squares])
-    for sq, edge, (idx, vec) in zip(squares, edges, cloud.vectors_within(centres, reach),
-                                    strict=True):
+    for sq, edge, (idx, vec) in zip(
+        squares, edges, cloud.vectors_within(centres, reach), strict=True
+    ):
         is_x = np.isin(sym[idx], list(FE_ANIONS))
         t = vec @ normal
         lateral = np.linalg.norm(vec - np.outer(t, normal), axis=1)
@@ -136,8 +138,9 @@ def find_iron_cages(
             continue
         k = on_axis[0]
         s = 1.0 if t[k] > 0 else -1.0
-        ring = np.nonzero(near_sheet & (t * s < 0) & (lateral > 0.7 * edge)
-                          & (lateral < 1.25 * edge))[0]
+        ring = np.nonzero(
+            near_sheet & (t * s < 0) & (lateral > 0.7 * edge) & (lateral < 1.25 * edge)
+        )[0]
         if len(ring) == 0:
             continue
         plane = plane_of[sq.atom]
@@ -149,44 +152,73 @@ def find_iron_cages(
         x_ring = sq.centre + vec[ring]
         x_sym = [str(v) for v in sym[idx[ring]]]
         lo, hi = (x_ring[0], x_axis) if s > 0 else (x_axis, x_ring[0])
-        sites.append(_Site(
-            plane=plane, kind="alpha", sign="+" if s > 0 else "-", h=z_axis + z_ring,
-            centre=sq.centre, vertices=np.vstack([sq.corners, x_axis[None, :], x_ring]),
-            species=["Fe"] * 4 + [str(sym[idx[k]])] + x_sym,
-            height_atoms=(HeightAtom(str(sym[idx[k]]) if s < 0 else x_sym[0], lo,
-                                     "lower anion sheet"),
-                          HeightAtom(str(sym[idx[k]]) if s > 0 else x_sym[0], hi,
-                                     "upper anion sheet")),
-            apex=(str(sym[idx[k]]), x_sym[0]) if s < 0 else (x_sym[0], str(sym[idx[k]])),
-        ))
+        sites.append(
+            _Site(
+                plane=plane,
+                kind="alpha",
+                sign="+" if s > 0 else "-",
+                h=z_axis + z_ring,
+                centre=sq.centre,
+                vertices=np.vstack([sq.corners, x_axis[None, :], x_ring]),
+                species=["Fe"] * 4 + [str(sym[idx[k]])] + x_sym,
+                height_atoms=(
+                    HeightAtom(str(sym[idx[k]]) if s < 0 else x_sym[0], lo, "lower anion sheet"),
+                    HeightAtom(str(sym[idx[k]]) if s > 0 else x_sym[0], hi, "upper anion sheet"),
+                ),
+                apex=(str(sym[idx[k]]), x_sym[0]) if s < 0 else (x_sym[0], str(sym[idx[k]])),
+            )
+        )
         # the anion-sheet site on the far side of the ring, over this square
         site = sq.centre - s * z_ring * normal
-        hit = axis_first(idx, vec, -s * normal, lateral_tol_A=params.apex_lateral_tol_A,
-                         t_min_A=0.3, t_max_A=params.apex_max_A, offset_A=z_ring)
+        hit = axis_first(
+            idx,
+            vec,
+            -s * normal,
+            lateral_tol_A=params.apex_lateral_tol_A,
+            t_min_A=0.3,
+            t_max_A=params.apex_max_A,
+            offset_A=z_ring,
+        )
         if hit is None or sym[hit[0]] in ANIONS:
             continue
         apex_sym = str(sym[hit[0]])
         apex_pos = sq.centre + hit[1]
         h = z_ring + hit[2]
         fe_ref = sq.centre  # the Fe plane through the square's corners
-        sites.append(_Site(
-            plane=plane, kind="outer", sign="+" if s < 0 else "-", h=h, centre=site,
-            vertices=np.vstack([sq.corners, x_ring, apex_pos[None, :]]),
-            species=["Fe"] * 4 + x_sym + [apex_sym],
-            height_atoms=(HeightAtom("Fe", fe_ref, "Fe plane"),
-                          HeightAtom(apex_sym, apex_pos, "apex cation")),
-            apex=("Fe", apex_sym) if s < 0 else (apex_sym, "Fe"),
-        ))
+        sites.append(
+            _Site(
+                plane=plane,
+                kind="outer",
+                sign="+" if s < 0 else "-",
+                h=h,
+                centre=site,
+                vertices=np.vstack([sq.corners, x_ring, apex_pos[None, :]]),
+                species=["Fe"] * 4 + x_sym + [apex_sym],
+                height_atoms=(
+                    HeightAtom("Fe", fe_ref, "Fe plane"),
+                    HeightAtom(apex_sym, apex_pos, "apex cation"),
+                ),
+                apex=("Fe", apex_sym) if s < 0 else (apex_sym, "Fe"),
+            )
+        )
     if not any(st.kind == "alpha" for st in sites):
         return "Fe square net without anions over the square centres"
 
     layers = []
     for i, hgt in enumerate(plane_heights):
         lo, hi = sheet_heights[i]
-        anion_h = (-float(np.mean(lo)) if lo else float("nan"),
-                   float(np.mean(hi)) if hi else float("nan"))
-        layers.append(Layer(kind=f"Fe{layer_anion.get(i, 'X')}", height_A=float(hgt),
-                            n_cations=int(np.sum(plane_of_atom == i)), anion_heights_A=anion_h))
+        anion_h = (
+            -float(np.mean(lo)) if lo else float("nan"),
+            float(np.mean(hi)) if hi else float("nan"),
+        )
+        layers.append(
+            Layer(
+                kind=f"Fe{layer_anion.get(i, 'X')}",
+                height_A=float(hgt),
+                n_cations=int(np.sum(plane_of_atom == i)),
+                anion_heights_A=anion_h,
+            )
+        )
 
     # name the outer cages: one type per (apex species, height) in increasing height
     outer = [st for st in sites if st.kind == "outer"]
@@ -195,8 +227,10 @@ def find_iron_cages(
         hs = np.array([st.h for st in outer])
         labels = group_values(hs, max(5 * params.same_cage_tol_A, 0.05))
         species_of = [st.apex[0] if st.apex[1] == "Fe" else st.apex[1] for st in outer]
-        type_keys = sorted({(labels[i], species_of[i]) for i in range(len(outer))},
-                           key=lambda k: float(np.mean(hs[(labels == k[0])])))
+        type_keys = sorted(
+            {(labels[i], species_of[i]) for i in range(len(outer))},
+            key=lambda k: float(np.mean(hs[(labels == k[0])])),
+        )
         names = {k: PHASE_NAMES[min(1 + j, len(PHASE_NAMES) - 1)] for j, k in enumerate(type_keys)}
         for i, st in enumerate(outer):
             phase_of[id(st)] = names[(labels[i], species_of[i])]
@@ -210,19 +244,35 @@ def find_iron_cages(
     for (phase, sign, apex), members in groups.items():
         hs = np.array([m.h for m in members])
         rep = members[int(np.argmin(np.abs(hs - np.median(hs))))]
-        poly = Polyhedron.from_vertices(rep.vertices, rep.species, rep.centre,
-                                        coplanar_tol_A=params.coplanar_tol_A)
+        poly = Polyhedron.from_vertices(
+            rep.vertices, rep.species, rep.centre, coplanar_tol_A=params.coplanar_tol_A
+        )
         partner = any(k[0] == phase and k[1] != sign for k in groups)
-        cages.append(Cage(
-            phase=phase, sign=sign, h_A=float(hs.mean()), polyhedron=poly, apex_species=apex,
-            height_atoms=rep.height_atoms, layer_index=rep.plane, multiplicity=len(members),
-            h_spread_A=float(hs.max() - hs.min()), in_active_plane=phase == "alpha",
-            degeneracy=2 if partner else 1,
-        ))
-    cages.sort(key=lambda c: (PHASE_NAMES.index(c.phase), {"+": 0, "-": 1, "": 2}[c.sign],
-                              c.h_A))
+        cages.append(
+            Cage(
+                phase=phase,
+                sign=sign,
+                h_A=float(hs.mean()),
+                polyhedron=poly,
+                apex_species=apex,
+                height_atoms=rep.height_atoms,
+                layer_index=rep.plane,
+                multiplicity=len(members),
+                h_spread_A=float(hs.max() - hs.min()),
+                in_active_plane=phase == "alpha",
+                degeneracy=2 if partner else 1,
+            )
+        )
+    cages.sort(key=lambda c: (PHASE_NAMES.index(c.phase), {"+": 0, "-": 1, "": 2}[c.sign], c.h_A))
     for c in cages:
         if c.h_spread_A > 5 * params.same_cage_tol_A:
             warnings.append(f"{c.label}: heights spread over {c.h_spread_A:.3f} Å in this cell")
-    return CageAnalysis(family="iron-based", normal=normal, hkl=hkl, period_A=period,
-                        layers=tuple(layers), cages=tuple(cages), warnings=tuple(warnings))
+    return CageAnalysis(
+        family="iron-based",
+        normal=normal,
+        hkl=hkl,
+        period_A=period,
+        layers=tuple(layers),
+        cages=tuple(cages),
+        warnings=tuple(warnings),
+    )

@@ -65,8 +65,11 @@ class HeightAtom:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary."""
-        return {"species": self.species, "xyz_A": np.round(self.xyz_A, 4).tolist(),
-                "role": self.role}
+        return {
+            "species": self.species,
+            "xyz_A": np.round(self.xyz_A, 4).tolist(),
+            "role": self.role,
+        }
 
 
 @dataclass(frozen=True)

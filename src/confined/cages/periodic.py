@@ -116,8 +116,9 @@ class PeriodicCloud:
         """
         radius = float(np.hypot(t_max_A, lateral_tol_A))
         idx, vec = self.vectors_within(point[None, :], radius)[0]
-        return axis_first(idx, vec, direction, lateral_tol_A=lateral_tol_A, t_min_A=t_min_A,
-                          t_max_A=t_max_A)
+        return axis_first(
+            idx, vec, direction, lateral_tol_A=lateral_tol_A, t_min_A=t_min_A, t_max_A=t_max_A
+        )
 
 
 def axis_first(
@@ -137,8 +138,9 @@ def axis_first(
         vectors: (k, 3) vectors from the axis origin to them, Å.
         direction: (3,) unit direction of the axis.
         lateral_tol_A: largest distance from the axis, Å.
-        t_min_A, t_max_A: height window along the axis, measured from
-            ``offset_A`` along it, Å.
+        t_min_A: lower end (exclusive) of the height window along the axis,
+            measured from ``offset_A``, Å.
+        t_max_A: upper end (inclusive) of that window, Å.
         offset_A: where heights are measured from, along the axis, Å.
 
     Returns:
@@ -169,8 +171,10 @@ def plane_normal(vectors: np.ndarray) -> np.ndarray | None:
     v = np.asarray(vectors, dtype=float)
     if len(v) < 2:
         return None
-    _, s, vt = np.linalg.svd(v, full_matrices=False) if len(v) >= 3 else np.linalg.svd(
-        np.vstack([v, np.zeros(3)]), full_matrices=False
+    _, s, vt = (
+        np.linalg.svd(v, full_matrices=False)
+        if len(v) >= 3
+        else np.linalg.svd(np.vstack([v, np.zeros(3)]), full_matrices=False)
     )
     if s[1] < 1e-3 * s[0]:
         return None
@@ -257,7 +261,8 @@ def cluster_heights(
         n_layers -= 1
         hs = hs.copy()
         hs[labels_sorted == 0] = np.where(
-            hs[labels_sorted == 0] > period_A / 2, hs[labels_sorted == 0] - period_A,
+            hs[labels_sorted == 0] > period_A / 2,
+            hs[labels_sorted == 0] - period_A,
             hs[labels_sorted == 0],
         )
     centres = np.array([hs[labels_sorted == k].mean() for k in range(n_layers)])

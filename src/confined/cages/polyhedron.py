@@ -83,7 +83,7 @@ def convex_faces(
     order = np.lexsort((ang, face))
     bounds = np.concatenate([[0], np.cumsum(count)]).tolist()
     ordered = vert[order].tolist()
-    faces = [ordered[bounds[f]:bounds[f + 1]] for f in range(n_faces)]
+    faces = [ordered[bounds[f] : bounds[f + 1]] for f in range(n_faces)]
     faces.sort(key=min)
     return faces, float(hull.volume)
 

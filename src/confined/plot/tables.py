@@ -42,8 +42,10 @@ def tc_vs_inverse_h2_data(tables: Tables) -> TcPlotData:
         hs = r.h_structure_A
         if phase in hs:
             pts.append((r.family, "structure h", r.id, 1 / hs[phase] ** 2, r.tc_K))
-    lines = ((f"λ_Cu = {LAMBDA_CU_K_A2:g} K·Å²", LAMBDA_CU_K_A2),
-             (f"λ_Fe = {LAMBDA_FE_K_A2:g} K·Å²", LAMBDA_FE_K_A2))
+    lines = (
+        (f"λ_Cu = {LAMBDA_CU_K_A2:g} K·Å²", LAMBDA_CU_K_A2),
+        (f"λ_Fe = {LAMBDA_FE_K_A2:g} K·Å²", LAMBDA_FE_K_A2),
+    )
     return TcPlotData(points=tuple(pts), lines=lines)
 
 
@@ -71,8 +73,14 @@ def render_tc_vs_inverse_h2(data: TcPlotData, ax: Axes | None = None) -> Figure:
         for source, marker, fill in (("paper h", "o", colour), ("structure h", "s", "none")):
             sel = [p for p in data.points if p[0] == family and p[1] == source]
             if sel:
-                ax.scatter([p[3] for p in sel], [p[4] for p in sel], marker=marker,
-                           facecolors=fill, edgecolors=colour, label=f"{family}, {source}")
+                ax.scatter(
+                    [p[3] for p in sel],
+                    [p[4] for p in sel],
+                    marker=marker,
+                    facecolors=fill,
+                    edgecolors=colour,
+                    label=f"{family}, {source}",
+                )
     ax.set_xlabel("1 / h² (Å⁻²)")
     ax.set_ylabel("measured Tc (K)")
     ax.set_title("Tc = λ / h²: Tables I and II")

@@ -16,10 +16,10 @@ import time) and works from an installed wheel (:mod:`importlib.resources`).
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import json
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -29,7 +29,7 @@ from types import MappingProxyType
 from typing import Any
 
 from confined.defaults import MIN_OCCUPANCY
-from confined.errors import CatalogError, StructureInputError
+from confined.errors import CatalogError
 from confined.structure.crystal import Crystal
 
 __all__ = [
@@ -123,10 +123,10 @@ class StructureRecord:
         return f"{self.entry_id}:{self.file}"
 
     def load_crystal(self, *, min_occupancy: float = MIN_OCCUPANCY) -> Crystal:
-        """Parse the CIF with pymatgen and return the ordered crystal.
+        """Read the shipped CIF with the package loader and return the ordered crystal.
 
-        pymatgen's parser warnings are silenced; disordered sites are resolved by
-        the majority rule of :meth:`Crystal.from_structure`.
+        The same reader as for user files (:func:`confined.structure.io.load_crystal`),
+        so disorder and occupancy are judged by one rule.
 
         Args:
             min_occupancy: sites whose total occupancy is below this are dropped.
@@ -137,24 +137,13 @@ class StructureRecord:
         Raises:
             StructureInputError: when the file is missing or cannot be parsed.
         """
-        from pymatgen.io.cif import CifParser
+        from importlib.resources import as_file
 
-        try:
-            text = self.resource.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise StructureInputError(f"{self.source}: cannot read shipped file ({exc})") from None
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                structures = CifParser.from_str(text).parse_structures(primitive=False)
-        except Exception as exc:  # pymatgen raises many types for bad CIFs
-            msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise StructureInputError(f"{self.source}: cannot parse CIF ({msg})") from None
-        if not structures:
-            raise StructureInputError(f"{self.source}: the CIF holds no structure")
-        return Crystal.from_structure(
-            structures[0], source=self.source, min_occupancy=min_occupancy
-        )
+        from confined.structure.io import load_crystal
+
+        with as_file(self.resource) as path:
+            crystal = load_crystal(path, min_occupancy=min_occupancy, reader="pymatgen")
+        return dataclasses.replace(crystal, source=self.source)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary of the record."""

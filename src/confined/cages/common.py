@@ -7,10 +7,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from confined.cages.periodic import PeriodicCloud, plane_normal
+from confined import defaults as _d
+from confined.cages.model import PHASE_NAMES, Cage
+from confined.cages.periodic import PeriodicCloud, plane_normal, stacking_period
+from confined.cages.polyhedron import COPLANAR_TOL_A
 
 __all__ = [
     "ANIONS",
+    "snap_normal",
+    "sorted_cages",
     "CageParams",
     "SquareCell",
     "square_cells",
@@ -37,29 +42,19 @@ class CageParams:
         coplanar_tol_A: hull facets within this of one plane are one face, Å.
     """
 
-    cu_o_max_A: float = 2.15
-    fe_x_max_A: float = 2.80
-    fe_fe_max_A: float = 3.10
-    apex_lateral_tol_A: float = 1.0
-    apex_max_A: float = 5.0
-    plane_tol_A: float = 0.6
-    same_cage_tol_A: float = 0.02
-    coplanar_tol_A: float = 0.1
+    cu_o_max_A: float = _d.CU_O_MAX_A
+    fe_x_max_A: float = _d.FE_X_MAX_A
+    fe_fe_max_A: float = _d.FE_FE_MAX_A
+    apex_lateral_tol_A: float = _d.APEX_LATERAL_TOL_A
+    apex_max_A: float = _d.APEX_MAX_A
+    plane_tol_A: float = _d.PLANE_TOL_A
+    same_cage_tol_A: float = _d.SAME_CAGE_TOL_A
+    coplanar_tol_A: float = COPLANAR_TOL_A
 
     @classmethod
     def default(cls) -> CageParams:
         """The package defaults (``confined.defaults``)."""
-        from confined import defaults as d
-
-        return cls(
-            cu_o_max_A=d.CU_O_MAX_A,
-            fe_x_max_A=d.FE_X_MAX_A,
-            fe_fe_max_A=d.FE_FE_MAX_A,
-            apex_lateral_tol_A=d.APEX_LATERAL_TOL_A,
-            apex_max_A=d.APEX_MAX_A,
-            plane_tol_A=d.PLANE_TOL_A,
-            same_cage_tol_A=d.SAME_CAGE_TOL_A,
-        )
+        return cls()
 
 
 @dataclass(frozen=True)
@@ -100,6 +95,40 @@ def common_normal(normals: Sequence[np.ndarray], *, min_cos: float = 0.95) -> np
     # a canonical orientation makes the result independent of atom order
     k = int(np.argmax(np.abs(mean)))
     return mean if mean[k] > 0 else -mean
+
+
+def snap_normal(
+    lattice: np.ndarray, normals: Sequence[np.ndarray], what: str
+) -> tuple[np.ndarray, float, tuple[int, int, int]] | str:
+    """Common layer normal snapped to a lattice-plane family, or why there is none.
+
+    Args:
+        lattice: (3, 3) lattice vectors (rows) in Å.
+        normals: unit normals of the net at each of its atoms.
+        what: the layers' name for messages ("CuO2 planes", "Fe layers").
+
+    Returns:
+        ``(unit normal, period in Å, (h, k, l))`` (see ``stacking_period``) or a reason.
+    """
+    normal = common_normal(normals)
+    if normal is None:
+        return f"{what} of different orientations"
+    snapped = stacking_period(lattice, normal)
+    if snapped is None:
+        return f"{what} are not parallel to a lattice plane"
+    return snapped
+
+
+def sorted_cages(cages: Sequence[Cage], params: CageParams) -> tuple[tuple[Cage, ...], list[str]]:
+    """Cages in report order (phase, then +, -, unsigned) and warnings on height spreads."""
+    order = {"+": 0, "-": 1, "": 2}
+    out = tuple(sorted(cages, key=lambda c: (PHASE_NAMES.index(c.phase), order[c.sign], c.h_A)))
+    warnings = [
+        f"{c.label}: heights spread over {c.h_spread_A:.3f} Å in this cell"
+        for c in out
+        if c.h_spread_A > 5 * params.same_cage_tol_A
+    ]
+    return out, warnings
 
 
 def square_cells(

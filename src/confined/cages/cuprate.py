@@ -15,14 +15,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from confined.cages.common import ANIONS, CageParams, common_normal, square_cells
+from confined.cages.common import ANIONS, CageParams, snap_normal, sorted_cages, square_cells
 from confined.cages.model import PHASE_NAMES, Cage, CageAnalysis, HeightAtom, Layer
 from confined.cages.periodic import (
     PeriodicCloud,
     axis_first,
     cluster_heights,
     plane_normal,
-    stacking_period,
     wrap_height,
 )
 from confined.cages.polyhedron import Polyhedron
@@ -124,14 +123,11 @@ def find_cuprate_cages(
     atoms, nets, normals = _cu_net(cloud, cart, sym, cu, params)
     if not atoms:
         return "no CuO2 plane (no Cu with four bridging in-plane O)"
-    normal = common_normal(normals)
-    if normal is None:
-        return "CuO2 planes of different orientations"
-    snapped = stacking_period(lattice, normal)
-    warnings: list[str] = []
-    if snapped is None:
-        return "CuO2 planes are not parallel to a lattice plane"
+    snapped = snap_normal(lattice, normals, "CuO2 planes")
+    if isinstance(snapped, str):
+        return snapped
     normal, period, hkl = snapped
+    warnings: list[str] = []
 
     heights = cart[atoms] @ normal
     plane_of_atom, plane_heights = cluster_heights(heights, period, params.plane_tol_A)
@@ -226,17 +222,15 @@ def find_cuprate_cages(
                 degeneracy=2 if sign else 1,
             )
         )
-    cages.sort(key=lambda c: (PHASE_NAMES.index(c.phase), {"+": 0, "-": 1, "": 2}[c.sign], c.h_A))
-    for c in cages:
-        if c.h_spread_A > 5 * params.same_cage_tol_A:
-            warnings.append(f"{c.label}: heights spread over {c.h_spread_A:.3f} Å in this cell")
+    ordered, spread = sorted_cages(cages, params)
+    warnings += spread
     return CageAnalysis(
         family="cuprate",
         normal=normal,
         hkl=hkl,
         period_A=period,
         layers=layers,
-        cages=tuple(cages),
+        cages=ordered,
         warnings=tuple(warnings),
     )
 

@@ -29,14 +29,12 @@ def _lattice_type(lattice: np.ndarray, frac: np.ndarray) -> str | None:
     cell = (lattice, frac, np.ones(len(frac), dtype=int))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        sg = spglib.get_spacegroup(cell, symprec=0.1)
-        prim = spglib.find_primitive(cell, symprec=0.1)
-    if not sg:
+        data = spglib.get_symmetry_dataset(cell, symprec=0.1)
+    if data is None:
         return None
-    number = int(sg.split("(")[1].rstrip(")"))
-    kind = LATTICE_OF_SPACEGROUP.get(number)
-    # HCP needs 2 atoms in its primitive cell; 194 with more is another structure
-    n_prim = None if prim is None else len(prim[1])
+    kind = LATTICE_OF_SPACEGROUP.get(int(data.number))
+    # HCP has 2 atoms in its primitive cell, BCC and FCC one; else another structure
+    n_prim = len(set(np.asarray(data.mapping_to_primitive).tolist()))
     if kind is not None and n_prim != (2 if kind == "HCP" else 1):
         return None
     return kind
@@ -136,8 +134,9 @@ def find_elemental_cages(
 
 
 def _nn_distance(lattice: np.ndarray, frac: np.ndarray) -> float:
-    lengths = np.linalg.norm(lattice, axis=1)
-    cloud = PeriodicCloud.build(lattice, frac, float(lengths.max()))
-    _, vecs = cloud.vectors_within((frac @ lattice)[:1], float(lengths.max()))[0]
+    # the shortest lattice vector bounds the nearest-neighbour distance from above
+    reach = float(np.linalg.norm(lattice, axis=1).min()) + 1e-6
+    cloud = PeriodicCloud.build(lattice, frac, reach)
+    _, vecs = cloud.vectors_within((frac @ lattice)[:1], reach)[0]
     d = np.linalg.norm(vecs, axis=1)
     return float(d[d > 1e-6].min())

@@ -20,14 +20,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from confined.cages.common import ANIONS, CageParams, common_normal, group_values, square_cells
+from confined.cages.common import (
+    ANIONS,
+    CageParams,
+    group_values,
+    snap_normal,
+    sorted_cages,
+    square_cells,
+)
 from confined.cages.model import PHASE_NAMES, Cage, CageAnalysis, HeightAtom, Layer
 from confined.cages.periodic import (
     PeriodicCloud,
     axis_first,
     cluster_heights,
     plane_normal,
-    stacking_period,
 )
 from confined.cages.polyhedron import Polyhedron
 
@@ -103,12 +109,9 @@ def find_iron_cages(
     atoms, nets, normals = _fe_net(cloud, cart, sym, fe, params)
     if not atoms:
         return "no Fe square net with anions above and below"
-    normal = common_normal(normals)
-    if normal is None:
-        return "Fe layers of different orientations"
-    snapped = stacking_period(lattice, normal)
-    if snapped is None:
-        return "Fe layers are not parallel to a lattice plane"
+    snapped = snap_normal(lattice, normals, "Fe layers")
+    if isinstance(snapped, str):
+        return snapped
     normal, period, hkl = snapped
     warnings: list[str] = []
 
@@ -263,16 +266,14 @@ def find_iron_cages(
                 degeneracy=2 if partner else 1,
             )
         )
-    cages.sort(key=lambda c: (PHASE_NAMES.index(c.phase), {"+": 0, "-": 1, "": 2}[c.sign], c.h_A))
-    for c in cages:
-        if c.h_spread_A > 5 * params.same_cage_tol_A:
-            warnings.append(f"{c.label}: heights spread over {c.h_spread_A:.3f} Å in this cell")
+    ordered, spread = sorted_cages(cages, params)
+    warnings += spread
     return CageAnalysis(
         family="iron-based",
         normal=normal,
         hkl=hkl,
         period_A=period,
         layers=tuple(layers),
-        cages=tuple(cages),
+        cages=ordered,
         warnings=tuple(warnings),
     )

@@ -7,7 +7,7 @@ sites are resolved here, by one documented rule (docs/theory.md, "Disorder").
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -153,32 +153,67 @@ class Crystal:
         Returns:
             The ordered crystal, with one warning summarising the disorder rule.
         """
-        symbols: list[str] = []
-        keep: list[int] = []
-        notes: list[str] = []
-        for i, site in enumerate(structure):
+        occupancies = []
+        for site in structure:
             occ: dict[str, float] = {}
             for sp, amt in site.species.items():
                 el = getattr(sp, "symbol", None) or getattr(sp, "element", sp)
                 name = str(getattr(el, "symbol", el))
                 occ[name] = occ.get(name, 0.0) + float(amt)
+            occupancies.append(occ)
+        return cls.from_sites(
+            structure.lattice.matrix,
+            structure.frac_coords,
+            occupancies,
+            source=source,
+            min_occupancy=min_occupancy,
+        )
+
+    @classmethod
+    def from_sites(
+        cls,
+        lattice: np.ndarray,
+        frac: np.ndarray,
+        occupancies: Sequence[Mapping[str, float]],
+        *,
+        source: str,
+        min_occupancy: float = MIN_OCCUPANCY,
+        notes: Sequence[str] = (),
+    ) -> Crystal:
+        """Build an ordered crystal from possibly disordered sites.
+
+        Args:
+            lattice: (3, 3) lattice vectors (rows) in Å.
+            frac: (N, 3) fractional coordinates of the sites.
+            occupancies: N mappings element -> occupancy, resolved by
+                :func:`resolve_site`.
+            source: label used in messages.
+            min_occupancy: see :func:`resolve_site`.
+            notes: further warnings to keep with the crystal.
+
+        Raises:
+            StructureInputError: when a site's occupancy is over 1 or negative.
+        """
+        symbols: list[str] = []
+        keep: list[int] = []
+        disorder: list[str] = []
+        for i, occ in enumerate(occupancies):
             try:
                 sym, note = resolve_site(occ, min_occupancy=min_occupancy)
             except StructureInputError as exc:
                 raise StructureInputError(f"{source}: {exc}") from None
             if note:
-                notes.append(note)
+                disorder.append(note)
             if sym is not None:
                 symbols.append(sym)
                 keep.append(i)
-        warnings = _summarise_disorder(notes)
-        frac = structure.frac_coords[keep] if keep else np.zeros((0, 3))
+        frac = np.asarray(frac, dtype=float).reshape(-1, 3)
         return cls(
-            lattice=np.array(structure.lattice.matrix),
-            frac=frac,
+            lattice=np.array(lattice, dtype=float),
+            frac=frac[keep] if keep else np.zeros((0, 3)),
             symbols=tuple(symbols),
             source=source,
-            warnings=warnings,
+            warnings=_summarise_disorder(disorder) + tuple(notes),
         )
 
     def to_structure(self) -> Structure:

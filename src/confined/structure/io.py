@@ -394,29 +394,19 @@ def _from_atoms(atoms: Any, label: str, min_occupancy: float) -> Crystal:
         kinds = atoms.get_array("spacegroup_kinds")
     else:
         kinds = atoms.get_tags()
-    symbols: list[str] = []
-    keep: list[int] = []
-    notes: list[str] = []
-    for i, (kind, symbol) in enumerate(zip(kinds, atoms.get_chemical_symbols(), strict=True)):
-        occ = occupancy.get(str(kind), occupancy.get(kind, {symbol: 1.0}))
-        try:
-            sym, note = resolve_site(
-                {str(k): float(v) for k, v in occ.items()}, min_occupancy=min_occupancy
-            )
-        except StructureInputError as exc:
-            raise StructureInputError(f"{label}: {exc}") from None
-        if note:
-            notes.append(note)
-        if sym is not None:
-            symbols.append(sym)
-            keep.append(i)
-    frac = atoms.get_scaled_positions(wrap=False)[keep] if keep else np.zeros((0, 3))
-    return Crystal(
-        lattice=np.array(atoms.cell[:], dtype=float),
-        frac=frac,
-        symbols=tuple(symbols),
+    occupancies = [
+        {
+            str(k): float(v)
+            for k, v in occupancy.get(str(kind), occupancy.get(kind, {symbol: 1.0})).items()
+        }
+        for kind, symbol in zip(kinds, atoms.get_chemical_symbols(), strict=True)
+    ]
+    return Crystal.from_sites(
+        np.array(atoms.cell[:], dtype=float),
+        atoms.get_scaled_positions(wrap=False),
+        occupancies,
         source=label,
-        warnings=_summarise_disorder(notes),
+        min_occupancy=min_occupancy,
     )
 
 

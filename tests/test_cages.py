@@ -197,6 +197,7 @@ def test_elemental_octahedral_holes(lattice, sg, element, a, c, site, h) -> None
     s = Structure.from_spacegroup(sg, lat, [element], [site])
     res = analyse(s)
     assert res.family == "elemental"
+    assert res.lattice_type == {"Im-3m": "BCC", "Fm-3m": "FCC", "P6_3/mmc": "HCP"}[sg]
     (cage,) = res.cages
     assert cage.polyhedron.kind == "octahedron" and cage.degeneracy == 6
     if h is None:  # HCP: opposite vertices at 2*sqrt(a²/3 + c²/16)

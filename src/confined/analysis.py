@@ -85,6 +85,7 @@ class AnalysisResult:
         if self.cages is not None:
             ca = self.cages.to_dict()
             d["reason"] = ca["reason"]
+            d["lattice_type"] = ca["lattice_type"]
             d["stacking"] = ca["stacking"]
             d["layers"] = ca["layers"]
             cages = []

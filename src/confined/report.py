@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -17,7 +19,8 @@ __all__ = ["print_analysis", "print_catalog", "print_tables"]
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    # piped output (files, notebooks' ! cells) is not cut to the 80-column default
+    return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)
 
 
 def print_analysis(res: AnalysisResult, console: Console | None = None) -> None:
@@ -25,20 +28,23 @@ def print_analysis(res: AnalysisResult, console: Console | None = None) -> None:
     con = console or _console()
     ca = res.cages
     assert ca is not None
-    con.print(f"[bold]{res.source}[/bold]  {res.formula}  family: [bold]{ca.family}[/bold]")
+    lattice = f" ({ca.lattice_type})" if ca.lattice_type else ""
+    con.print(
+        f"[bold]{res.source}[/bold]  {res.formula}  family: [bold]{ca.family}[/bold]{lattice}"
+    )
     if ca.family == "none":
         con.print(f"  reason: {ca.reason}")
         return
     if ca.normal is not None:
         con.print(
-            f"  stacking normal {tuple(round(float(x), 4) for x in ca.normal)}, "
+            f"  stacking normal {tuple(round(float(x), 4) + 0.0 for x in ca.normal)}, "
             f"planes {ca.hkl}, period {ca.period_A:.4f} Å"
         )
     for i, layer in enumerate(ca.layers):
         extra = f", depth {layer.depth}" if layer.depth is not None else ""
         con.print(
             f"  layer {i}: {layer.kind} at {layer.height_A:.3f} Å "
-            f"({layer.n_cations} cations{extra})"
+            f"({layer.n_cations} {layer.kind[:2]}{extra})"
         )
     t = Table(box=None, pad_edge=False)
     for col in ("phase", "polyhedron", "faces", "h (Å)", "apices", "Tc pred (K)", "gap (meV)", "n"):
@@ -90,32 +96,32 @@ def print_tables(tables: Tables, console: Console | None = None) -> None:
         ("Table I (cuprates)", tables.table1, "table1"),
         ("Table II (iron-based)", tables.table2, "table2"),
     ):
-        t = Table(title=title)
+        t = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 1))
         for col in (
-            "compound",
+            "id",
             "Tc",
             "phase",
             "h paper",
             "h struct",
             "Δh",
-            "λ paper h",
-            "λ struct h",
+            "λ(h paper)",
+            "λ(h struct)",
             "used",
             "best",
         ):
-            t.add_column(col)
+            t.add_column(col, justify="left" if col in ("id", "phase") else "right")
         for r in rows:
             hs = r.h_structure_A
             best = r.best_phase(r.h_paper_A)
             for phase, hp in r.h_paper_A.items():
                 hst = hs.get(phase)
                 t.add_row(
-                    r.compound if phase == next(iter(r.h_paper_A)) else "",
+                    r.id if phase == next(iter(r.h_paper_A)) else "",
                     f"{r.tc_K:g}",
                     phase,
-                    f"{hp:.4f}",
-                    "no structure" if not hs else ("–" if hst is None else f"{hst:.4f}"),
-                    "" if hst is None else f"{hst - hp:+.4f}",
+                    f"{hp:.3f}",
+                    "none" if not hs else ("–" if hst is None else f"{hst:.3f}"),
+                    "" if hst is None else f"{hst - hp:+.3f}",
                     f"{r.tc_K * hp**2:.0f}",
                     "" if hst is None else f"{r.tc_K * hst**2:.0f}",
                     "✔" if phase == r.phase_used else "",

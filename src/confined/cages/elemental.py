@@ -128,9 +128,7 @@ def find_elemental_cages(
         in_active_plane=True,
         degeneracy=6,
     )
-    return CageAnalysis(
-        family="elemental", reason=None, cages=(cage,), warnings=(f"{element}: {kind} lattice",)
-    )
+    return CageAnalysis(family="elemental", reason=None, cages=(cage,), lattice_type=kind)
 
 
 def _nn_distance(lattice: np.ndarray, frac: np.ndarray) -> float:

@@ -143,6 +143,7 @@ class CageAnalysis:
         layers: the active layers, sorted by height.
         cages: the cage types, sorted by phase then sign.
         warnings: recoverable problems met.
+        lattice_type: "BCC", "FCC" or "HCP" for elemental metals, else None.
     """
 
     family: str
@@ -153,6 +154,7 @@ class CageAnalysis:
     layers: tuple[Layer, ...] = ()
     cages: tuple[Cage, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    lattice_type: str | None = None
 
     def phases(self) -> dict[str, float]:
         """Height per phase in Å (mean over the signs of a phase)."""
@@ -177,10 +179,11 @@ class CageAnalysis:
         return {
             "family": self.family,
             "reason": self.reason,
+            "lattice_type": self.lattice_type,
             "stacking": None
             if self.normal is None
             else {
-                "normal": np.round(self.normal, 5).tolist(),
+                "normal": (np.round(self.normal, 5) + 0.0).tolist(),
                 "hkl": list(self.hkl) if self.hkl else None,
                 "period_A": None if self.period_A is None else round(self.period_A, 4),
             },

@@ -239,6 +239,13 @@ def _summary(rows: Sequence[TableRow], family_lambda: float) -> dict[str, Any]:
         ]
         block["best_phase_equals_paper_pick"] = f"{sum(matches)}/{len(matches)}"
         out[source] = block
+    by_quality: dict[str, list[float]] = {}
+    for r in rows:
+        best = r.best_structure
+        if best is not None and r.phase_used in best.h_A:
+            lam = float(lambda_from_tc(r.tc_K, best.h_A[r.phase_used]))
+            by_quality.setdefault(best.quality, []).append(lam)
+    out["structure_h_paper_pick_by_quality"] = {q: lambda_stats(v) for q, v in by_quality.items()}
     diffs = [d for r in rows for d in r.h_diff_A().values()]
     out["h_structure_minus_paper_A"] = (
         {
@@ -417,6 +424,10 @@ def _markdown(tables: Tables) -> str:
                     f"| {src.replace('_h', '')} | {choice} | {st['n']} | {st['mean']} "
                     f"| {st['std']} |"
                 )
+        for quality, st in s.get("structure_h_paper_pick_by_quality", {}).items():
+            lines.append(
+                f"| structure ({quality} only) | paper | {st['n']} | {st['mean']} | {st['std']} |"
+            )
         lines += [
             "",
             f"Best-matching phase equals the paper's pick: paper h "
@@ -425,6 +436,24 @@ def _markdown(tables: Tables) -> str:
             f"height: {s['h_structure_minus_paper_A']}.",
             "",
         ]
+    lines += [
+        "## Every structure of every compound",
+        "",
+        "h per phase measured on each catalog structure (the spread between them is part "
+        "of the answer: DFT-relaxed structures overestimate heights).",
+        "",
+        "| compound | structure | quality | h per phase (Å) |",
+        "|---|---|---|---|",
+    ]
+    for r in (*tables.table1, *tables.table2):
+        if not r.structures:
+            lines.append(f"| {r.compound} | none: {r.no_structure_reason} | | |")
+        for st in r.structures:
+            hs = ", ".join(
+                f"{p} {h:.4f}" for p, h in sorted(st.h_A.items(), key=lambda x: _phase_order(x[0]))
+            )
+            lines.append(f"| {r.compound} | {st.file} | {st.quality} | {hs or st.error} |")
+    lines += [""]
     lines += [
         f"lambda_Cu / lambda_Fe (paper picks, paper h) = "
         f"{tables.summary['lambda_ratio_cu_over_fe']} (C3: about 3.3).",

@@ -199,6 +199,23 @@ def reproduce(out_dir: str, as_json: bool, figure: bool) -> None:
         click.echo("wrote " + ", ".join(str(p) for p in paths), err=True)
 
 
+def _register_commands() -> None:
+    """Add the commands that live in ``confined.commands`` (one module per command)."""
+    import importlib
+
+    for name in ("resonance", "fermi", "pressure"):
+        try:
+            module = importlib.import_module(f"confined.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"confined.commands.{name}":
+                raise
+            continue
+        cli.add_command(module.command, name=name)
+
+
+_register_commands()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, turning bad input into one line and exit code 2."""
     try:

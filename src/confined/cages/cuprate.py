@@ -229,6 +229,7 @@ def find_cuprate_cages(
         normal=normal,
         hkl=hkl,
         period_A=period,
+        net_spacing_A=float(np.mean([np.linalg.norm(x) for sq in squares for x in (sq.u, sq.w)])),
         layers=layers,
         cages=ordered,
         warnings=tuple(warnings),

@@ -262,7 +262,10 @@ def find_iron_cages(
                 layer_index=rep.plane,
                 multiplicity=len(members),
                 h_spread_A=float(hs.max() - hs.min()),
-                in_active_plane=phase == "alpha",
+                # where the electron site sits: the Fe plane or an anion sheet (C11)
+                in_active_plane=bool(
+                    abs((rep.centre - rep.vertices[:4].mean(axis=0)) @ normal) < 0.3
+                ),
                 degeneracy=2 if partner else 1,
             )
         )
@@ -273,6 +276,7 @@ def find_iron_cages(
         normal=normal,
         hkl=hkl,
         period_A=period,
+        net_spacing_A=float(np.mean([np.linalg.norm(x) for sq in squares for x in (sq.u, sq.w)])),
         layers=tuple(layers),
         cages=ordered,
         warnings=tuple(warnings),

@@ -144,6 +144,7 @@ class CageAnalysis:
         cages: the cage types, sorted by phase then sign.
         warnings: recoverable problems met.
         lattice_type: "BCC", "FCC" or "HCP" for elemental metals, else None.
+        net_spacing_A: edge of the square net (Cu–Cu or Fe–Fe) in Å, else None.
     """
 
     family: str
@@ -155,6 +156,7 @@ class CageAnalysis:
     cages: tuple[Cage, ...] = ()
     warnings: tuple[str, ...] = field(default=())
     lattice_type: str | None = None
+    net_spacing_A: float | None = None
 
     def phases(self) -> dict[str, float]:
         """Height per phase in Å (mean over the signs of a phase)."""
@@ -180,6 +182,7 @@ class CageAnalysis:
             "family": self.family,
             "reason": self.reason,
             "lattice_type": self.lattice_type,
+            "net_spacing_A": None if self.net_spacing_A is None else round(self.net_spacing_A, 4),
             "stacking": None
             if self.normal is None
             else {

@@ -1,0 +1,1 @@
+"""CLI commands beyond analyze/catalog/reproduce, one module each; shared options here."""

@@ -223,7 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        # usage errors too: one line naming the problem, not click's four-line block
+        hint = f" (see '{exc.ctx.command_path} --help')" if getattr(exc, "ctx", None) else ""
+        _err(" ".join(exc.format_message().split()) + hint)
         return exc.exit_code
     except click.exceptions.Abort:
         _err("aborted")

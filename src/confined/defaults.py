@@ -17,6 +17,7 @@ __all__ = [
     "PLANE_TOL_A",
     "SAME_CAGE_TOL_A",
     "DEFAULT_REPORT_DIR",
+    "HEIGHT_SOURCES",
 ]
 
 #: C1, C2: lambda = Tc * h**2 in K·Å² per family (paper: 1320 cuprates, ~400 iron-based).
@@ -47,3 +48,6 @@ PLANE_TOL_A: float = 0.6
 SAME_CAGE_TOL_A: float = 0.02
 
 DEFAULT_REPORT_DIR: str = "confined-report"
+
+#: Where per-phase heights come from (predict.phases): auto = text, else table, else structure.
+HEIGHT_SOURCES: tuple[str, ...] = ("auto", "structure", "table", "text")

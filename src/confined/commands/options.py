@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from confined.predict.phases import HEIGHT_SOURCES, PhaseSet, resolve_phases
+from confined.defaults import HEIGHT_SOURCES
+
+if TYPE_CHECKING:
+    from confined.predict.phases import PhaseSet
 
 __all__ = ["phase_source_options", "parse_pairs", "phases_from_cli", "echo_json"]
 
@@ -49,6 +52,8 @@ def phase_source_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def phases_from_cli(source: str, h_overrides: tuple[str, ...], heights: str) -> PhaseSet:
     """Resolve the phases of a CLI source (ConfinedError propagates: exit code 2)."""
+    from confined.predict.phases import resolve_phases
+
     return resolve_phases(source, heights=heights, overrides=parse_pairs(h_overrides, "PHASE"))
 
 

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from confined.analysis import AnalysisResult, analyze
+from confined.defaults import HEIGHT_SOURCES
 from confined.errors import ConfinedError
 
 __all__ = ["HeightSource", "PhaseSite", "PhaseSet", "resolve_phases", "HEIGHT_SOURCES"]
 
 HeightSource = Literal["auto", "structure", "table", "text"]
-HEIGHT_SOURCES: tuple[str, ...] = ("auto", "structure", "table", "text")
 
 _ORDER = ("alpha", "beta", "gamma", "delta", "epsilon")
 

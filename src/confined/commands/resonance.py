@@ -1,0 +1,104 @@
+"""``confined resonance``: spin resonance energy and parity of every phase (C10, C11)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from confined import defaults
+from confined.commands.options import (
+    echo_json,
+    parse_pairs,
+    phase_source_options,
+    phases_from_cli,
+)
+
+__all__ = ["command"]
+
+
+@click.command("resonance")
+@phase_source_options
+@click.option(
+    "--calibrate",
+    metavar="PHASE=ENERGY_meV",
+    default=None,
+    help="Fix w of E_R = w/h² by one measured mode, e.g. --calibrate beta=13.",
+)
+@click.option(
+    "--ratio",
+    type=float,
+    default=None,
+    metavar="R",
+    help="Instead: E_R = R·2Δ with Δ from the family lambda and --gap-ratio.",
+)
+@click.option(
+    "--gap-ratio",
+    type=float,
+    default=defaults.GAP_RATIO,
+    show_default=True,
+    help="Δ/(k_B Tc), used with --ratio.",
+)
+def command(
+    source: str,
+    h_overrides: tuple[str, ...],
+    heights: str,
+    as_json: bool,
+    calibrate: str | None,
+    ratio: float | None,
+    gap_ratio: float,
+) -> None:
+    """Spin resonance E_R = w/h² and parity (even/odd) of every phase of SOURCE."""
+    if (calibrate is None) == (ratio is None):
+        raise click.UsageError(
+            "resonance: use exactly one of --calibrate PHASE=ENERGY_meV or --ratio R"
+        )
+    cal: tuple[str, float] | None = None
+    if calibrate is not None:
+        try:
+            ((phase, energy),) = parse_pairs((calibrate,), "PHASE").items()
+        except click.BadParameter as exc:
+            raise click.UsageError(f"--calibrate {exc.message}") from None
+        cal = (phase, energy)
+
+    from confined.predict.resonance import predict_resonance
+
+    phase_set = phases_from_cli(source, h_overrides, heights)
+    result = predict_resonance(phase_set, calibrate=cal, ratio=ratio, gap_ratio=gap_ratio)
+    if as_json:
+        echo_json(result.to_dict())
+        return
+    _print(result)
+
+
+def _print(result: Any) -> None:
+    import sys
+
+    from rich.console import Console
+    from rich.table import Table
+
+    con = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)
+    cal = result.calibration
+    if cal["mode"] == "measured mode":
+        how = f"w from E_R({cal['phase']}) = {cal['energy_meV']:g} meV"
+    else:
+        how = (
+            f"E_R = {cal['ratio']:g}·2Δ, λ = {cal['lambda_K_A2']:g} K·Å², "
+            f"Δ/k_BTc = {cal['gap_ratio']:g}"
+        )
+    con.print(f"[bold]{result.source}[/bold]  family: [bold]{result.family}[/bold]  {how}")
+    t = Table(box=None, pad_edge=False)
+    for col in ("phase", "h (Å)", "E_R (meV)", "parity", "measured (meV)"):
+        t.add_column(col, justify="left" if col in ("phase", "parity") else "right")
+    for m in result.modes:
+        t.add_row(
+            m.phase,
+            f"{m.h_A:.4f}",
+            f"{m.energy_meV:.2f}",
+            m.parity,
+            "–" if m.measured_meV is None else f"{m.measured_meV:g}",
+        )
+    con.print(t)
+    con.print(f"  w = {cal['w_meV_A2']:g} meV·Å²")
+    for w in result.warnings:
+        con.print(f"  [yellow]warning:[/yellow] {w}")

@@ -18,6 +18,7 @@ __all__ = [
     "SAME_CAGE_TOL_A",
     "DEFAULT_REPORT_DIR",
     "HEIGHT_SOURCES",
+    "ARC_FRACTION",
 ]
 
 #: C1, C2: lambda = Tc * h**2 in K·Å² per family (paper: 1320 cuprates, ~400 iron-based).
@@ -51,3 +52,6 @@ DEFAULT_REPORT_DIR: str = "confined-report"
 
 #: Where per-phase heights come from (predict.phases): auto = text, else table, else structure.
 HEIGHT_SOURCES: tuple[str, ...] = ("auto", "structure", "table", "text")
+
+#: C17: the Fermi arc is the part of a cuprate contour where Delta(phi) < ARC_FRACTION·Delta_max.
+ARC_FRACTION: float = 0.25

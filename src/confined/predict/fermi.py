@@ -1,0 +1,686 @@
+"""The Fermi surface as an image of the confined electron states (C14–C17, C5, C6).
+
+The paper reads the Fermi surface as a picture of the electrons in real space:
+each confined electron state gives one closed ring (C14), and the stronger its
+binding to the cage (the smaller its height h) the larger the ring. It gives no
+formula for the radius; this module uses the simplest one with that property,
+``radius = kappa / h²`` in units of pi/a (a the square-net edge: Fe–Fe or Cu–Cu),
+with ``kappa`` an explicit scale (a documented default per family, or calibrated
+by one measured k_F).
+
+Iron-based compounds (C14–C16):
+
+- Gamma-electron rule: electrons at the cell centre give rings at Gamma only
+  when the compound has a spacer (charge-reservoir) layer, i.e. an outer phase
+  (beta, gamma, ...). Then every phase gives one ring at Gamma (alpha± and beta±:
+  two concentric rings, degeneracy = the number of ± members).
+- Without an outer phase (11-type, monolayer FeSe, C16) the alpha electrons are
+  X-electrons: four rings at the M corners with radius kappa / h_alpha², none at
+  Gamma.
+- X-electron rule: the tetrahedral mu cage of an X-electron is the two Fe of one
+  Fe–Fe bond and the two anions bridging it (one above, one below), with height
+  ``h_mu = sqrt(h_alpha² + a_Fe²)`` (the anion–anion distance across the bond).
+  There is one set of four corner rings per outer phase (122/1111: one set,
+  1144/12442: two sets); all sets share h_mu, so they coincide in this model.
+  X-electrons do not set the gap (their ``gap_meV`` is None).
+
+Cuprates (C5, C17, C6): the contour is a hole-like circle centred at M with
+radius ``kappa_cu / h²``; the gap along it is d-wave,
+``Delta(phi) = Delta_max·|cos 2phi|`` (phi the angle around Gamma), with
+``Delta_max`` from Tc = lambda_Cu / h². The Fermi arc is where
+``Delta(phi) < arc_fraction·Delta_max``. ``split`` s makes a ± pair of octahedra
+unequal (C6): h(+) = h·(1 − s) (antibonding), h(−) = h·(1 + s) (bonding).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from confined.defaults import ARC_FRACTION, GAP_RATIO
+from confined.errors import ConfinedError
+from confined.predict.phases import PhaseSet, PhaseSite
+from confined.theory.relations import gap_from_tc, lambda_for_family, tc_from_height
+
+__all__ = [
+    "FE_RING_REF_H_A",
+    "FE_RING_REF_RADIUS",
+    "CU_ARC_REF_H_A",
+    "CU_ARC_REF_RADIUS",
+    "KAPPA_FE_A2",
+    "KAPPA_CU_A2",
+    "KAPPA_A2",
+    "DEFAULT_NET_SPACING_A",
+    "ARC_FRACTION",
+    "NODAL_ANGLES_DEG",
+    "M_CORNERS",
+    "RingKind",
+    "FermiRing",
+    "FermiArc",
+    "FermiImage",
+    "ring_radius",
+    "kappa_from_kf",
+    "mu_cage_height",
+    "dwave_gap",
+    "arc_angular_ranges_deg",
+    "in_arc",
+    "node_point",
+    "circle_points",
+    "fermi_image",
+]
+
+#: Iron-based scale: a ring of an electron with h = FE_RING_REF_H_A (a typical
+#: Table II h_alpha) has radius FE_RING_REF_RADIUS pi/a (half way from Gamma to X).
+FE_RING_REF_H_A: float = 2.7
+FE_RING_REF_RADIUS: float = 0.5
+#: Cuprate scale: an arc of an octahedron with h = CU_ARC_REF_H_A (a typical
+#: Table I height) passes through the node (pi/2, pi/2): radius sqrt(2)/2 pi/a from M.
+CU_ARC_REF_H_A: float = 3.5
+CU_ARC_REF_RADIUS: float = math.sqrt(2.0) / 2.0
+#: kappa of radius = kappa / h² (radius in pi/a, h in Å, kappa in Å²).
+KAPPA_FE_A2: float = FE_RING_REF_RADIUS * FE_RING_REF_H_A**2
+KAPPA_CU_A2: float = CU_ARC_REF_RADIUS * CU_ARC_REF_H_A**2
+KAPPA_A2: dict[str, float] = {"iron-based": KAPPA_FE_A2, "cuprate": KAPPA_CU_A2}
+#: Square-net edge (Å) used when the source has no structure (text or table heights only).
+DEFAULT_NET_SPACING_A: dict[str, float] = {"iron-based": 2.80, "cuprate": 3.85}
+#: d-wave nodes: the Gamma–M diagonals (angles around Gamma, degrees).
+NODAL_ANGLES_DEG: tuple[float, ...] = (45.0, 135.0, 225.0, 315.0)
+#: The four zone corners M = (±pi/a, ±pi/a), in pi/a.
+M_CORNERS: tuple[tuple[float, float], ...] = ((1.0, 1.0), (-1.0, 1.0), (-1.0, -1.0), (1.0, -1.0))
+
+RingKind = Literal["Gamma-electron", "X-electron"]
+
+_PM = ("+", "-")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _positive(value: float, what: str) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ConfinedError(f"{what} must be a positive number, got {value!r}") from None
+    if not math.isfinite(v) or v <= 0:
+        raise ConfinedError(f"{what} must be a positive number, got {value!r}")
+    return v
+
+
+def ring_radius(h_A: ArrayLike, kappa_A2: float) -> np.ndarray | float:
+    """C14: ring radius = kappa / h² in units of pi/a (smaller h, larger ring).
+
+    Args:
+        h_A: cage height(s) in Å, > 0.
+        kappa_A2: the scale kappa in Å² (radius in pi/a).
+
+    Returns:
+        The radius in pi/a, same shape as ``h_A``.
+
+    Raises:
+        ValueError: a height is not positive.
+    """
+    h = np.asarray(h_A, dtype=float)
+    if np.any(h <= 0):
+        raise ValueError("cage heights must be positive")
+    out = float(kappa_A2) / h**2
+    return float(out) if out.ndim == 0 else out
+
+
+def kappa_from_kf(kf_pi_over_a: float, h_A: float) -> float:
+    """Calibrate kappa from one measured Fermi radius: kappa = k_F · h² (Å²).
+
+    Args:
+        kf_pi_over_a: the measured ring radius in pi/a.
+        h_A: the height of the phase that ring belongs to, Å.
+    """
+    return float(kf_pi_over_a) * float(h_A) ** 2
+
+
+def mu_cage_height(h_alpha_A: ArrayLike, a_A: float) -> np.ndarray | float:
+    """Height of the tetrahedral mu cage of an X-electron: sqrt(h_alpha² + a²), Å.
+
+    The cage is the two Fe of one Fe–Fe bond and the two anions bridging it, one
+    above and one below the Fe plane. Those anions sit over the centres of the two
+    Fe squares sharing the bond: a apart in the plane and h_alpha apart vertically.
+
+    Args:
+        h_alpha_A: the anion–anion height across the Fe plane (h_alpha), Å.
+        a_A: the Fe–Fe square-net edge, Å.
+    """
+    out = np.sqrt(np.asarray(h_alpha_A, dtype=float) ** 2 + float(a_A) ** 2)
+    return float(out) if out.ndim == 0 else out
+
+
+def dwave_gap(phi_rad: ArrayLike, gap_max_meV: float) -> np.ndarray | float:
+    """C5: d-wave gap Delta(phi) = Delta_max · |cos 2phi|, phi the angle around Gamma.
+
+    Maxima along the Cu–O bond directions (X: phi = 0, 90°, ...), nodes on the
+    Gamma–M diagonals (45°, 135°, ...).
+    """
+    out = float(gap_max_meV) * np.abs(np.cos(2.0 * np.asarray(phi_rad, dtype=float)))
+    return float(out) if out.ndim == 0 else out
+
+
+def arc_angular_ranges_deg(arc_fraction: float) -> np.ndarray:
+    """Angles around Gamma where Delta(phi) < arc_fraction · Delta_max: the Fermi arcs.
+
+    |cos 2phi| < f holds within ±arcsin(f)/2 of each node, so the arcs are
+    ``[node − w, node + w]`` with w = arcsin(f)/2 (f = 1: the whole contour).
+
+    Args:
+        arc_fraction: f in (0, 1].
+
+    Returns:
+        Array of shape (4, 2): (start, end) in degrees for the nodes at 45°, 135°,
+        225° and 315°.
+    """
+    f = float(arc_fraction)
+    if not 0 < f <= 1:
+        raise ValueError(f"arc_fraction must be in (0, 1], got {arc_fraction}")
+    w = math.degrees(math.asin(f)) / 2.0
+    nodes = np.asarray(NODAL_ANGLES_DEG)
+    return np.stack([nodes - w, nodes + w], axis=1)
+
+
+def in_arc(phi_rad: ArrayLike, arc_fraction: float) -> np.ndarray:
+    """True where the d-wave gap is below ``arc_fraction`` of its maximum (on the arc)."""
+    return np.abs(np.cos(2.0 * np.asarray(phi_rad, dtype=float))) < float(arc_fraction)
+
+
+def node_point(radius_pi_over_a: float) -> tuple[float, float]:
+    """Where a circle of this radius about M = (1, 1) crosses the Gamma–M diagonal, pi/a.
+
+    A larger radius puts the node nearer Gamma (C6: the antibonding arc is shifted
+    towards Gamma, the bonding arc bent towards M).
+    """
+    k = 1.0 - float(radius_pi_over_a) / math.sqrt(2.0)
+    return (k, k)
+
+
+def circle_points(
+    k_center: tuple[float, float], radius: float, n: int = 721
+) -> tuple[np.ndarray, np.ndarray]:
+    """Points (kx, ky) on a circle, closed (first point repeated), in pi/a."""
+    t = np.linspace(0.0, 2.0 * np.pi, n)
+    return k_center[0] + radius * np.cos(t), k_center[1] + radius * np.sin(t)
+
+
+# --------------------------------------------------------------------------- results
+
+
+def _r(x: float | None, nd: int = 4) -> float | None:
+    return None if x is None else round(float(x), nd)
+
+
+@dataclass(frozen=True)
+class FermiRing:
+    """One closed ring of the Fermi-surface image (C14–C16).
+
+    Attributes:
+        phase: "alpha", "beta", "gamma" for cage phases, "mu" for the tetrahedral
+            X-electron cages.
+        sign: the members the ring stands for: "±", "+", "-" or "".
+        kind: "Gamma-electron" or "X-electron".
+        center: "Gamma" or "M".
+        k_center: ring centre (kx, ky) in pi/a.
+        radius_pi_over_a: ring radius in pi/a (kappa / h²).
+        gap_meV: the phase's gap Delta = gap_ratio·k_B·lambda/h², None for mu
+            X-electrons (they do not set the gap).
+        h_A: the cage height that sets the radius, Å.
+        degeneracy: how many electron states the ring stands for.
+        x_set: 1, 2, ... for X-electron sets, None for Gamma rings.
+    """
+
+    phase: str
+    sign: str
+    kind: RingKind
+    center: Literal["Gamma", "M"]
+    k_center: tuple[float, float]
+    radius_pi_over_a: float
+    gap_meV: float | None
+    h_A: float
+    degeneracy: int
+    x_set: int | None = None
+
+    @property
+    def label(self) -> str:
+        """Phase and sign, e.g. "alpha±", or "mu (set 1)"."""
+        if self.phase == "mu":
+            return f"mu (set {self.x_set})"
+        return f"{self.phase}{self.sign}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary."""
+        return {
+            "phase": self.phase,
+            "sign": self.sign,
+            "kind": self.kind,
+            "center": self.center,
+            "k_center": [float(self.k_center[0]), float(self.k_center[1])],
+            "radius_pi_over_a": _r(self.radius_pi_over_a),
+            "gap_meV": _r(self.gap_meV, 3),
+            "h_A": _r(self.h_A),
+            "degeneracy": self.degeneracy,
+            "x_set": self.x_set,
+        }
+
+
+@dataclass(frozen=True)
+class FermiArc:
+    """One cuprate Fermi contour with its d-wave gap and arc (C5, C17, C6).
+
+    The contour is a hole-like circle about M; ``k_center`` is the corner
+    (1, 1) and the same contour sits at the four corners.
+
+    Attributes:
+        phase: the cage phase ("alpha", "beta").
+        sign: "+", "-" or "" (one arc per member of the phase).
+        center: "M".
+        k_center: (1.0, 1.0), pi/a.
+        radius_pi_over_a: kappa_cu / h², pi/a.
+        gap_max_meV: Delta_max = gap_ratio·k_B·lambda_Cu/h² (antinodal maximum).
+        arc_fraction: the arc is where Delta(phi) < arc_fraction·Delta_max.
+        nodal_angles_deg: the node directions around Gamma.
+        h_A: the octahedron height (after ``split``), Å.
+        arc_ranges_deg: (start, end) angles around Gamma of the four arcs.
+        k_node: where the contour crosses the Gamma–M diagonal in the first
+            quadrant, pi/a.
+        role: "antibonding" (+, contracted), "bonding" (−, stretched),
+            "degenerate" (a ± pair with split 0) or "" (no ± pair).
+    """
+
+    phase: str
+    sign: str
+    center: Literal["M"]
+    k_center: tuple[float, float]
+    radius_pi_over_a: float
+    gap_max_meV: float
+    arc_fraction: float
+    nodal_angles_deg: tuple[float, ...]
+    h_A: float
+    arc_ranges_deg: tuple[tuple[float, float], ...] = ()
+    k_node: tuple[float, float] = (0.5, 0.5)
+    role: str = ""
+
+    @property
+    def label(self) -> str:
+        """Phase and sign, e.g. "alpha+"."""
+        return f"{self.phase}{self.sign}"
+
+    def gap_meV(self, phi_rad: ArrayLike) -> np.ndarray | float:
+        """The d-wave gap at angle(s) phi around Gamma, meV."""
+        return dwave_gap(phi_rad, self.gap_max_meV)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary."""
+        return {
+            "phase": self.phase,
+            "sign": self.sign,
+            "role": self.role,
+            "center": self.center,
+            "k_center": [float(self.k_center[0]), float(self.k_center[1])],
+            "radius_pi_over_a": _r(self.radius_pi_over_a),
+            "gap_max_meV": _r(self.gap_max_meV, 3),
+            "arc_fraction": self.arc_fraction,
+            "nodal_angles_deg": list(self.nodal_angles_deg),
+            "arc_ranges_deg": [[_r(a, 3), _r(b, 3)] for a, b in self.arc_ranges_deg],
+            "k_node": [_r(self.k_node[0]), _r(self.k_node[1])],
+            "h_A": _r(self.h_A),
+        }
+
+
+@dataclass(frozen=True)
+class FermiImage:
+    """The Fermi-surface image of one compound.
+
+    Attributes:
+        source: the source as given.
+        family: "iron-based" or "cuprate".
+        a_A: the square-net edge used for the zone (Å); k in pi/a.
+        kappa_A2: the scale of radius = kappa / h² (Å², radius in pi/a).
+        rings: iron-based rings (Gamma rings first, then X-electron rings).
+        arcs: cuprate contours with arcs.
+        warnings: what the reader should know (rules applied, defaults used).
+        a_origin: "structure" or "default".
+        kappa_origin: "default" or "k_F of PHASE = VALUE".
+        split: the C6 splitting s used.
+        gap_ratio: Delta / (k_B Tc) used for the gaps.
+        lambda_K_A2: the family lambda used.
+    """
+
+    source: str
+    family: str
+    a_A: float
+    kappa_A2: float
+    rings: tuple[FermiRing, ...] = ()
+    arcs: tuple[FermiArc, ...] = ()
+    warnings: tuple[str, ...] = ()
+    a_origin: str = "structure"
+    kappa_origin: str = "default"
+    split: float = 0.0
+    gap_ratio: float = GAP_RATIO
+    lambda_K_A2: float | None = None
+
+    def gamma_rings(self) -> tuple[FermiRing, ...]:
+        """The rings centred at Gamma."""
+        return tuple(r for r in self.rings if r.center == "Gamma")
+
+    def m_rings(self) -> tuple[FermiRing, ...]:
+        """The rings centred at the M corners."""
+        return tuple(r for r in self.rings if r.center == "M")
+
+    def x_sets(self) -> dict[int, tuple[FermiRing, ...]]:
+        """X-electron set number -> its four corner rings."""
+        out: dict[int, list[FermiRing]] = {}
+        for r in self.rings:
+            if r.kind == "X-electron" and r.x_set is not None:
+                out.setdefault(r.x_set, []).append(r)
+        return {k: tuple(v) for k, v in sorted(out.items())}
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary: rings, arcs, the scales and the warnings."""
+        return {
+            "source": self.source,
+            "family": self.family,
+            "a_A": _r(self.a_A),
+            "a_origin": self.a_origin,
+            "k_unit_inv_A": _r(math.pi / self.a_A, 5),
+            "kappa_A2": _r(self.kappa_A2, 5),
+            "kappa_origin": self.kappa_origin,
+            "split": self.split,
+            "gap_ratio": self.gap_ratio,
+            "lambda_K_A2": self.lambda_K_A2,
+            "rings": [r.to_dict() for r in self.rings],
+            "arcs": [a.to_dict() for a in self.arcs],
+            "warnings": list(self.warnings),
+        }
+
+
+# --------------------------------------------------------------------------- builder
+
+
+@dataclass(frozen=True)
+class _Member:
+    """A ring or arc before kappa is known."""
+
+    phase: str
+    sign: str
+    kind: str
+    center: str
+    h_A: float
+    degeneracy: int
+    x_set: int | None = None
+    role: str = ""
+    k_center: tuple[float, float] = (0.0, 0.0)
+
+
+def _sign_label(signs: tuple[str, ...]) -> str:
+    if set(signs) == set(_PM):
+        return "±"
+    return "".join(s for s in signs if s)
+
+
+def _iron_members(phase_set: PhaseSet, a_A: float, warnings: list[str]) -> list[_Member]:
+    sites = phase_set.phases
+    outer = [s for s in sites if s.phase != "alpha"]
+    alpha: PhaseSite | None = next((s for s in sites if s.phase == "alpha"), None)
+    members: list[_Member] = []
+    if not outer:
+        # C16: no spacer layer -> no Gamma-electron; the alpha electrons are X-electrons.
+        for site in sites:
+            for k in M_CORNERS:
+                members.append(
+                    _Member(
+                        site.phase,
+                        _sign_label(site.signs),
+                        "X-electron",
+                        "M",
+                        site.h_A,
+                        len(site.signs),
+                        x_set=1,
+                        k_center=k,
+                    )
+                )
+        warnings.append(
+            "no outer (spacer-layer) phase: the alpha electrons are X-electrons, "
+            "rings only at the M corners, none at Gamma (C16)"
+        )
+        return members
+    for site in sites:
+        members.append(
+            _Member(
+                site.phase,
+                _sign_label(site.signs),
+                "Gamma-electron",
+                "Gamma",
+                site.h_A,
+                len(site.signs),
+            )
+        )
+    if alpha is None:
+        warnings.append("no alpha phase: the mu-cage height needs h_alpha; no X-electron rings")
+        return members
+    h_mu = float(mu_cage_height(alpha.h_A, a_A))
+    for i, _site in enumerate(outer, start=1):
+        for k in M_CORNERS:
+            members.append(_Member("mu", "", "X-electron", "M", h_mu, 1, x_set=i, k_center=k))
+    if len(outer) > 1:
+        warnings.append(
+            f"{len(outer)} X-electron sets share h_mu = sqrt(h_alpha² + a²) = {h_mu:.4f} Å: "
+            "their rings coincide in this model"
+        )
+    return members
+
+
+def _cuprate_members(phase_set: PhaseSet, split: float, warnings: list[str]) -> list[_Member]:
+    members: list[_Member] = []
+    any_pair = False
+    for site in phase_set.phases:
+        pair = set(_PM) <= set(site.signs)
+        any_pair |= pair
+        for sign in site.signs:
+            if pair and sign == "+":
+                h, role = site.h_A * (1.0 - split), "antibonding" if split else "degenerate"
+            elif pair and sign == "-":
+                h, role = site.h_A * (1.0 + split), "bonding" if split else "degenerate"
+            else:
+                h, role = site.h_A, ""
+            members.append(
+                _Member(site.phase, sign, "arc", "M", h, 1, role=role, k_center=M_CORNERS[0])
+            )
+    if split and not any_pair:
+        warnings.append(f"split {split:g} ignored: {phase_set.source} has no ± pair of octahedra")
+    return members
+
+
+def _kappa_from_members(
+    members: list[_Member], kf: tuple[str, float], family: str
+) -> tuple[float, str]:
+    key, value = kf
+    key = str(key).strip()
+    value = _positive(value, f"k_F of {key}")
+    names: dict[str, set[float]] = {}
+    for m in members:
+        for name in {m.phase, f"{m.phase}{m.sign}"}:
+            names.setdefault(name, set()).add(round(m.h_A, 12))
+    if key not in names:
+        what = "arc" if family == "cuprate" else "ring"
+        raise ConfinedError(
+            f"--kf {key}: no such {what} phase (available: {', '.join(sorted(names))})"
+        )
+    heights = names[key]
+    if len(heights) > 1:
+        raise ConfinedError(
+            f"--kf {key}: its members have different heights (split); name one of "
+            + ", ".join(sorted(n for n in names if n.startswith(key) and n != key))
+        )
+    (h,) = heights
+    return kappa_from_kf(value, h), f"k_F of {key} = {value:g} pi/a"
+
+
+def fermi_image(
+    phase_set: PhaseSet,
+    *,
+    kappa: float | None = None,
+    kf: tuple[str, float] | None = None,
+    split: float = 0.0,
+    arc_fraction: float = ARC_FRACTION,
+    gap_ratio: float = GAP_RATIO,
+    lambdas: Mapping[str, float] | None = None,
+    net_spacing_A: float | None = None,
+) -> FermiImage:
+    """Build the Fermi-surface image of one compound (C14–C17, C5, C6).
+
+    Args:
+        phase_set: the phases and heights (:func:`confined.predict.phases.resolve_phases`).
+        kappa: the scale of radius = kappa / h² (Å², radius in pi/a); the family
+            default (:data:`KAPPA_A2`) when None.
+        kf: (phase, k_F in pi/a): calibrate kappa = k_F · h_phase² so that this
+            phase's ring (or arc) has radius k_F. The phase may name a member
+            ("alpha+") and, for iron-based X-electron rings, "mu".
+        split: C6 splitting s of cuprate ± octahedron pairs, 0 <= s < 1:
+            h(+) = h·(1 − s) (antibonding), h(−) = h·(1 + s) (bonding).
+        arc_fraction: the Fermi arc is where Delta(phi) < arc_fraction·Delta_max.
+        gap_ratio: Delta / (k_B Tc).
+        lambdas: family -> lambda in K·Å², overriding the paper's.
+        net_spacing_A: square-net edge in Å; the structure's, else
+            :data:`DEFAULT_NET_SPACING_A`.
+
+    Raises:
+        ConfinedError: a family without a Fermi-surface picture, kappa and kf both
+            given, an unknown kf phase, a split outside [0, 1) or on an iron-based
+            compound, an arc fraction outside (0, 1].
+    """
+    family = phase_set.family
+    if family not in KAPPA_A2:
+        raise ConfinedError(
+            f"{phase_set.source}: the Fermi-surface image is defined for cuprates and "
+            f"iron-based compounds (C14–C17), not {family}"
+        )
+    if kappa is not None and kf is not None:
+        raise ConfinedError("give either kappa or a k_F calibration, not both")
+    split = float(split)
+    if not (math.isfinite(split) and 0.0 <= split < 1.0):
+        raise ConfinedError(f"split must be in [0, 1), got {split:g}")
+    if split and family != "cuprate":
+        raise ConfinedError(
+            f"{phase_set.source}: split is the bilayer splitting of cuprate ± octahedra "
+            f"(C6), not defined for {family}"
+        )
+    arc_fraction = float(arc_fraction)
+    if not (math.isfinite(arc_fraction) and 0.0 < arc_fraction <= 1.0):
+        raise ConfinedError(f"arc fraction must be in (0, 1], got {arc_fraction:g}")
+    gap_ratio = _positive(gap_ratio, "gap ratio")
+    if not phase_set.phases:
+        raise ConfinedError(f"{phase_set.source}: no phases")
+
+    warnings: list[str] = list(phase_set.warnings)
+    if net_spacing_A is not None:
+        a_A, a_origin = _positive(net_spacing_A, "square-net edge"), "override"
+    elif phase_set.net_spacing_A:
+        a_A, a_origin = float(phase_set.net_spacing_A), "structure"
+    else:
+        a_A, a_origin = DEFAULT_NET_SPACING_A[family], "default"
+        net = "Fe–Fe" if family == "iron-based" else "Cu–Cu"
+        warnings.append(f"no structure: {net} edge a = {a_A:g} Å (default)")
+
+    lam = lambda_for_family(family, dict(lambdas) if lambdas else None)
+
+    def gap(h: float) -> float | None:
+        if lam is None:
+            return None
+        return float(gap_from_tc(tc_from_height(h, lam), gap_ratio))
+
+    if family == "iron-based":
+        members = _iron_members(phase_set, a_A, warnings)
+    else:
+        members = _cuprate_members(phase_set, split, warnings)
+
+    if kf is not None:
+        kappa_A2, kappa_origin = _kappa_from_members(members, kf, family)
+    elif kappa is not None:
+        kappa_A2, kappa_origin = _positive(kappa, "kappa"), "given"
+    else:
+        kappa_A2, kappa_origin = KAPPA_A2[family], "default"
+
+    rings: list[FermiRing] = []
+    arcs: list[FermiArc] = []
+    ranges = tuple((float(a), float(b)) for a, b in arc_angular_ranges_deg(arc_fraction))
+    for m in members:
+        radius = float(ring_radius(m.h_A, kappa_A2))
+        if m.kind == "arc":
+            arcs.append(
+                FermiArc(
+                    phase=m.phase,
+                    sign=m.sign,
+                    center="M",
+                    k_center=m.k_center,
+                    radius_pi_over_a=radius,
+                    gap_max_meV=gap(m.h_A) or 0.0,
+                    arc_fraction=arc_fraction,
+                    nodal_angles_deg=NODAL_ANGLES_DEG,
+                    h_A=m.h_A,
+                    arc_ranges_deg=ranges,
+                    k_node=node_point(radius),
+                    role=m.role,
+                )
+            )
+            continue
+        rings.append(
+            FermiRing(
+                phase=m.phase,
+                sign=m.sign,
+                kind=m.kind,  # type: ignore[arg-type]
+                center=m.center,  # type: ignore[arg-type]
+                k_center=m.k_center,
+                radius_pi_over_a=radius,
+                gap_meV=None if m.phase == "mu" else gap(m.h_A),
+                h_A=m.h_A,
+                degeneracy=m.degeneracy,
+                x_set=m.x_set,
+            )
+        )
+
+    warnings.extend(_radius_warnings(rings, arcs))
+    return FermiImage(
+        source=phase_set.source,
+        family=family,
+        a_A=a_A,
+        kappa_A2=kappa_A2,
+        rings=tuple(rings),
+        arcs=tuple(arcs),
+        warnings=tuple(warnings),
+        a_origin=a_origin,
+        kappa_origin=kappa_origin,
+        split=split,
+        gap_ratio=gap_ratio,
+        lambda_K_A2=lam,
+    )
+
+
+def _radius_warnings(rings: list[FermiRing], arcs: list[FermiArc]) -> list[str]:
+    out: list[str] = []
+    for r in rings:
+        if r.radius_pi_over_a > 1.0:
+            out.append(
+                f"ring {r.label} at {r.center} has radius {r.radius_pi_over_a:.3f} pi/a, "
+                "beyond the zone edge (Gamma–X = 1)"
+            )
+    seen = set()
+    for a in arcs:
+        if a.radius_pi_over_a > 1.0 and a.label not in seen:
+            seen.add(a.label)
+            out.append(
+                f"arc {a.label} has radius {a.radius_pi_over_a:.3f} pi/a > 1: the contour "
+                "about M crosses the zone edge before the X point"
+            )
+    gamma = [r.radius_pi_over_a for r in rings if r.center == "Gamma"]
+    mu = [r.radius_pi_over_a for r in rings if r.phase == "mu"]
+    if gamma and mu and max(mu) >= min(gamma):
+        out.append("an X-electron ring is not smaller than every Gamma ring (h_mu <= an outer h)")
+    return out

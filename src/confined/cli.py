@@ -6,7 +6,6 @@ and the exit code is 2.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from typing import Any
@@ -14,38 +13,12 @@ from typing import Any
 import click
 
 from confined import defaults
+from confined.commands.options import echo_json, parse_pairs
 from confined.errors import ConfinedError
 
 __all__ = ["main", "cli", "run"]
 
 EXIT_BAD_INPUT = 2
-
-
-def _parse_pairs(values: tuple[str, ...], what: str) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for v in values:
-        key, sep, num = v.partition("=")
-        try:
-            if not sep:
-                raise ValueError
-            out[key.strip()] = float(num)
-        except ValueError:
-            raise click.BadParameter(f"{v!r}: expected {what}=NUMBER") from None
-    return out
-
-
-def _echo_json(doc: Any) -> None:
-    click.echo(json.dumps(doc, indent=2, allow_nan=False, default=_json_default))
-
-
-def _json_default(obj: Any) -> Any:
-    import numpy as np
-
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
 
 
 def _err(msg: str) -> None:
@@ -100,7 +73,7 @@ def analyze(
     """Find family, layers and confinement cages of structure FILEs or catalog ids."""
     from confined.analysis import analyze_many
 
-    lam = _parse_pairs(lambdas, "FAMILY")
+    lam = parse_pairs(lambdas, "FAMILY")
     results = analyze_many(
         list(sources),
         lambdas=lam,
@@ -110,7 +83,7 @@ def analyze(
         progress=_progress(len(sources)),
     )
     if as_json:
-        _echo_json({"results": [r.to_dict() for r in results]})
+        echo_json({"results": [r.to_dict() for r in results]})
     else:
         from confined.report import print_analysis
 
@@ -161,7 +134,7 @@ def catalog(as_json: bool, family: str | None) -> None:
 
     entries = list_entries(family)
     if as_json:
-        _echo_json({"entries": [e.to_dict() for e in entries]})
+        echo_json({"entries": [e.to_dict() for e in entries]})
         return
     from confined.report import print_catalog
 
@@ -191,7 +164,7 @@ def reproduce(out_dir: str, as_json: bool, figure: bool) -> None:
     tables = reproduce_tables()
     paths = write_report(tables, out_dir, figure=figure)
     if as_json:
-        _echo_json(tables.to_dict())
+        echo_json(tables.to_dict())
     else:
         from confined.report import print_tables
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from confined.errors import ConfinedError
+from confined.plot._figure import figure_and_axes
 from confined.predict.fermi import (
     M_CORNERS,
     FermiArc,
@@ -243,14 +244,9 @@ def render_fermi_image(data: FermiPlotData, ax: Axes | None = None) -> Figure:
         data: from :func:`fermi_plot_data`.
         ax: axes to draw into; a new figure when None.
     """
-    from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
-    if ax is None:
-        fig = Figure(figsize=(6.4, 7.6), layout="constrained")
-        ax = fig.add_subplot()
-    else:
-        fig = ax.get_figure()
+    fig, ax = figure_and_axes(ax, (6.4, 7.6))
     z = data.zone
     # zone boundary and the Gamma–X / Gamma–M guide lines
     ax.plot([-z, z, z, -z, -z], [-z, -z, z, z, -z], color="black", lw=1.2, zorder=1)

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from confined.plot._figure import figure_and_axes
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -76,13 +78,7 @@ def render_pressure(data: PressurePlotData, ax: Axes | None = None) -> Figure:
         data: from :func:`pressure_plot_data`.
         ax: axes to draw into; a new figure when None.
     """
-    from matplotlib.figure import Figure
-
-    if ax is None:
-        fig = Figure(figsize=(6.4, 4.8), layout="constrained")
-        ax = fig.add_subplot()
-    else:
-        fig = ax.get_figure()
+    fig, ax = figure_and_axes(ax)
     p0 = np.asarray(data.gpa, dtype=float)
     occ = np.asarray(data.occupied)
     p, masks, k = p0, {ph: occ == ph for ph, _ in data.branches}, None

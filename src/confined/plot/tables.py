@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from confined.plot._figure import figure_and_axes
 from confined.theory import LAMBDA_CU_K_A2, LAMBDA_FE_K_A2
 
 if TYPE_CHECKING:
@@ -56,13 +57,7 @@ def render_tc_vs_inverse_h2(data: TcPlotData, ax: Axes | None = None) -> Figure:
         data: from :func:`tc_vs_inverse_h2_data`.
         ax: axes to draw into; a new figure when None.
     """
-    from matplotlib.figure import Figure
-
-    if ax is None:
-        fig = Figure(figsize=(6.4, 4.8), layout="constrained")
-        ax = fig.add_subplot()
-    else:
-        fig = ax.get_figure()
+    fig, ax = figure_and_axes(ax)
     colours = {"cuprate": "tab:blue", "iron-based": "tab:red"}
     x_all = [p[3] for p in data.points] or [0.05, 0.15]
     x = np.linspace(0.9 * min(x_all), 1.1 * max(x_all), 100)

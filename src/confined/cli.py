@@ -176,7 +176,7 @@ def _register_commands() -> None:
     """Add the commands that live in ``confined.commands`` (one module per command)."""
     import importlib
 
-    for name in ("resonance", "fermi", "pressure"):
+    for name in ("resonance", "fermi", "pressure", "gap", "mechanism"):
         try:
             module = importlib.import_module(f"confined.commands.{name}")
         except ModuleNotFoundError as exc:

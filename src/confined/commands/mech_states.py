@@ -1,0 +1,157 @@
+"""``confined mechanism states``: the four condensed states and R(T) through Tc (C23, C24)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from confined.commands.options import echo_json
+from confined.errors import ConfinedError
+from confined.mechanism.states import DEFAULT_FIELD_V_PER_M, DEFAULT_H_A
+from confined.theory import LAMBDA_CU_K_A2
+
+if TYPE_CHECKING:
+    from confined.mechanism.states import StatesReport
+
+__all__ = ["command"]
+
+_FIGURE_SUFFIXES = (".png", ".svg")
+
+
+@click.command("states")
+@click.option("--n", "n", type=int, default=10_000, show_default=True, help="Electrons N.")
+@click.option(
+    "--temperature-K",
+    "temperature_K",
+    type=float,
+    default=None,
+    help="One temperature: its states at E = 0 and at --field (default: Tc/2 and 2·Tc).",
+)
+@click.option("--tc-K", "tc_K", type=float, default=None, help="Tc, K (default lambda/h²).")
+@click.option("--h-A", "h_A", type=float, default=DEFAULT_H_A, show_default=True, help="Cage h, Å.")
+@click.option(
+    "--lambda-K-A2",
+    "lambda_K_A2",
+    type=float,
+    default=LAMBDA_CU_K_A2,
+    show_default=True,
+    help="Lambda of Tc = lambda/h², K·Å².",
+)
+@click.option(
+    "--field",
+    "field_V_per_m",
+    type=float,
+    default=DEFAULT_FIELD_V_PER_M,
+    show_default=True,
+    metavar="V_PER_M",
+    help="Applied field E along x, V/m (non-zero).",
+)
+@click.option("--good-conductor", is_flag=True, help="List the states of a good conductor (C24).")
+@click.option(
+    "--sweep", is_flag=True, help="Also R(T) of the cage lattice and of its good conductor."
+)
+@click.option(
+    "--sweep-points", type=int, default=60, show_default=True, help="Temperatures in R(T)."
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="FILE.png|svg",
+    help="Draw the states and R(T) into this file (implies --sweep).",
+)
+def command(
+    n: int,
+    temperature_K: float | None,
+    tc_K: float | None,
+    h_A: float,
+    lambda_K_A2: float,
+    field_V_per_m: float,
+    good_conductor: bool,
+    sweep: bool,
+    sweep_points: int,
+    seed: int,
+    as_json: bool,
+    out_path: str | None,
+) -> None:
+    """Insulating, normal, metallic and superconducting states: |P|, phi1, phi2, V, R (Fig. 11)."""
+    from confined.mechanism.states import states_report
+
+    if out_path is not None and Path(out_path).suffix.lower() not in _FIGURE_SUFFIXES:
+        raise ConfinedError(f"--out {out_path}: the figure must be a .png or .svg file")
+    report = states_report(
+        n,
+        temperature_K=temperature_K,
+        tc_K=tc_K,
+        h_A=h_A,
+        lambda_K_A2=lambda_K_A2,
+        field_V_per_m=field_V_per_m,
+        good_conductor=good_conductor,
+        sweep=sweep or out_path is not None,
+        sweep_points=sweep_points,
+        rng=seed,
+    )
+    if out_path is not None:
+        from confined.plot.mechanism_states import write_states_figure
+
+        write_states_figure(report, out_path)
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        _print(report)
+    if out_path is not None:
+        click.echo(f"wrote {out_path}", err=True)
+
+
+def _g(v: float | None) -> str:
+    return "–" if v is None else ("0" if v == 0 else f"{v:.4g}")
+
+
+def _print(report: StatesReport) -> None:
+    import sys
+
+    from rich.console import Console
+    from rich.table import Table
+
+    con = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 140)
+    lat = report.lattice
+    con.print(
+        f"[bold]{lat.label}[/bold]: N = {lat.n_electrons} ({lat.n_y}×{lat.n_x}), "
+        f"Tc = {lat.tc_K:.4g} K, hbar·omega = {lat.hbar_omega_meV:.4g} meV, "
+        f"k = {lat.stiffness_N_per_m:.4g} N/m, a = {lat.lattice_A:g} Å, "
+        f"E = {report.field_V_per_m:.3g} V/m, Z_in = {lat.input_impedance_ohm:.4g} Ω"
+    )
+    t = Table(box=None, pad_edge=False)
+    cols = ("state", "T (K)", "|P| (e·Å)", "A (Å)", "σ (Å)", "φ1 (V)", "φ2 (V)", "V (V)", "R (Ω)")
+    for col in cols:
+        t.add_column(col, justify="left" if col == "state" else "right")
+    for s in report.states:
+        t.add_row(
+            f"({s.panel}) {s.state}",
+            f"{s.temperature_K:.4g}",
+            _g(s.order_abs_eA),
+            _g(s.drift_A if s.field_V_per_m else 0.0),
+            _g(s.thermal_rms_A),
+            _g(s.phi1_V),
+            _g(s.phi2_V),
+            _g(s.voltage_V),
+            _g(s.resistance_ohm),
+        )
+    con.print(t)
+    for sw in report.sweeps:
+        above = sw.resistance_ohm[sw.temperatures_K >= sw.tc_K]
+        below = (
+            sw.resistance_ohm[sw.temperatures_K < sw.tc_K] if sw.tc_K > 0 else sw.resistance_ohm[:0]
+        )
+        con.print(
+            f"R(T) {sw.label}: {sw.temperatures_K.size} points on "
+            f"{sw.temperatures_K[0]:.3g}–{sw.temperatures_K[-1]:.3g} K; "
+            f"max R below Tc = {_g(float(below.max()) if below.size else None)} Ω; "
+            f"min R at T >= Tc = {_g(float(above.min()) if above.size else None)} Ω; "
+            f"R(T_max) = {_g(float(sw.resistance_ohm[-1]))} Ω"
+        )

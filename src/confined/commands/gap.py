@@ -1,0 +1,186 @@
+"""``confined gap``: gap symmetry from the electrostatics of the cages (C5, C7, C8)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from confined import defaults
+from confined.commands.options import echo_json, parse_pairs
+from confined.errors import ConfinedError
+
+__all__ = ["command"]
+
+_SUFFIXES = (".png", ".svg")
+
+
+@click.command("gap")
+@click.argument("source")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="FILE.png|FILE.svg",
+    help="Write the potential map and the polar gap plot to this file.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.option(
+    "--grid",
+    type=int,
+    default=129,
+    show_default=True,
+    metavar="N",
+    help="Points per side of each cage's in-plane potential map.",
+)
+@click.option(
+    "--tol",
+    type=float,
+    default=1e-4,
+    show_default=True,
+    metavar="EV",
+    help="Ewald accuracy of the electron's potential energy, eV.",
+)
+@click.option(
+    "--charges",
+    multiple=True,
+    metavar="EL=Q",
+    help="Set an element's ion charge in e, e.g. --charges Cu=2 (repeatable).",
+)
+@click.option(
+    "--charge-model",
+    type=click.Choice(["guess", "bond-valence"]),
+    default="guess",
+    show_default=True,
+    help="Charges of the other elements: pymatgen's oxidation-state guess or bond valences.",
+)
+@click.option(
+    "--rho-fraction",
+    type=float,
+    default=0.5,
+    show_default=True,
+    metavar="F",
+    help="Radius of the barrier circle as a fraction of the nearest-ion distance.",
+)
+@click.option(
+    "--cage",
+    default=None,
+    metavar="LABEL",
+    help="Cage drawn in the figure (default: the representative cage).",
+)
+@click.option(
+    "--gap-ratio",
+    type=float,
+    default=defaults.GAP_RATIO,
+    show_default=True,
+    help="Δ/(k_B Tc) for Δ0.",
+)
+def command(
+    source: str,
+    out: str | None,
+    as_json: bool,
+    grid: int,
+    tol: float,
+    charges: tuple[str, ...],
+    charge_model: str,
+    rho_fraction: float,
+    cage: str | None,
+    gap_ratio: float,
+) -> None:
+    """Gap symmetry of every cage of SOURCE from the Ewald potential of its ions."""
+    if out is not None and Path(out).suffix.lower() not in _SUFFIXES:
+        raise ConfinedError(f"--out {out}: the figure must end in .png or .svg")
+    q = parse_pairs(charges, "ELEMENT")
+
+    from confined.predict.gap import predict_gap
+
+    result = predict_gap(
+        source,
+        charges=q or None,
+        charge_model=charge_model,
+        tol_eV=tol,
+        rho_fraction=rho_fraction,
+        grid=grid,
+        gap_ratio=gap_ratio,
+    )
+    if cage is not None:
+        result.cage(cage)  # ConfinedError for an unknown label, before any output
+    if out is not None:
+        from confined.plot.gap import write_gap_figure
+
+        write_gap_figure(result, out, cage=cage)
+    if as_json:
+        echo_json(result.to_dict())
+    else:
+        _print(result)
+    if out is not None:
+        click.echo(f"wrote {out}", err=True)
+
+
+def _num(x: float) -> str:
+    text = f"{x:.3f}"
+    return "0.000" if text == "-0.000" else text
+
+
+def _print(result: Any) -> None:
+    import sys
+
+    from rich.console import Console
+    from rich.table import Table
+
+    con = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)
+    claim, says = result.paper_claim
+    agrees = {True: "agrees", False: "disagrees", None: "no verdict"}[result.agrees_with_paper]
+    con.print(
+        f"[bold]{result.source}[/bold] ({result.formula})  family: [bold]{result.family}[/bold]"
+        f"  gap symmetry: [bold]{result.symmetry}[/bold]"
+    )
+    if claim:
+        con.print(f"  paper ({claim}): {says}  ->  {agrees}")
+    qs = ", ".join(f"{k} {v:+.3g}" for k, v in result.charges.by_element.items())
+    ew = result.ewald
+    con.print(
+        f"  charges ({result.charges.model}): {qs};  Ewald: eta {ew.eta_per_A:.3f}/Å, "
+        f"r_cut {ew.r_cut_A:.2f} Å, g_cut {ew.g_cut_per_A:.2f}/Å, tol {ew.tol_eV:g} eV"
+    )
+    t = Table(box=None, pad_edge=False)
+    for col in (
+        "cage",
+        "h (Å)",
+        "symmetry",
+        "anisotropy",
+        "nodes (°)",
+        "valleys (°)",
+        "B min/max (eV)",
+        "s",
+        "d_x2-y2",
+        "g_cos4",
+        "pockets",
+    ):
+        t.add_column(col, justify="left" if col in ("cage", "symmetry") else "right")
+    for c in result.cages:
+        t.add_row(
+            c.label,
+            f"{c.h_A:.4f}",
+            c.symmetry,
+            f"{c.anisotropy:.3f}",
+            ", ".join(f"{x:.1f}" for x in c.nodes_deg) or "–",
+            ", ".join(f"{x:.0f}" for x in c.valleys_deg) or "–",
+            f"{c.barrier_eV.min():.3f} / {c.barrier_eV.max():.3f}",
+            _num(c.harmonics["s"]),
+            _num(c.harmonics["d_x2-y2"]),
+            _num(c.harmonics["g_cos4"]),
+            "–" if c.map is None else str(len(c.map.pockets)),
+        )
+    con.print(t)
+    for c in result.cages:
+        if c.orientation_average is not None:
+            oa = c.orientation_average
+            con.print(
+                f"  {c.label}: six-fold average, anisotropy {oa.anisotropy_single:.3f} (one "
+                f"orientation) -> {oa.anisotropy_averaged:.3f} (plane), "
+                f"{oa.anisotropy_sphere:.3f} (sphere)"
+            )
+    for w in result.warnings:
+        con.print(f"  [yellow]note:[/yellow] {w}")

@@ -1,0 +1,261 @@
+"""Figure: the potential map of a cage's plane (like the paper's Fig. 1b) and Delta(phi).
+
+Left panel: the electron's potential energy U (eV) in the active plane of one cage
+(for cuprates the CuO2 plaquette), ions within 1 Å of the plane marked with their
+species, ion cores masked, the cage centre (+), the pockets (×) and the barrier
+circle (dashed). Right panel: the polar plot of Delta(phi)/Delta_0 with its nodes;
+for an element also the single-orientation gap before the six-fold average. The
+plot data are built first (:func:`gap_plot_data`), then drawn
+(:func:`render_gap_figure`) with :class:`matplotlib.figure.Figure`, never pyplot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from confined.errors import ConfinedError
+from confined.predict.gap import ION_PLANE_TOL_A, GapAnalysis, gap_from_barrier
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "FIGURE_SUFFIXES",
+    "GapPlotData",
+    "gap_plot_data",
+    "render_potential_map",
+    "render_gap_polar",
+    "render_gap_figure",
+    "write_gap_figure",
+]
+
+#: File types the figure can be written to.
+FIGURE_SUFFIXES: tuple[str, ...] = (".png", ".svg")
+
+#: Colour limits of the map: the range of U within this many nearest-ion distances of
+#: the centre (the cage interior; the point-charge potential diverges at every ion).
+COLOUR_REACH: float = 1.0
+#: Contour lines drawn between the colour limits.
+N_CONTOURS: int = 14
+
+_SPECIES_COLOUR = {
+    "O": "tab:red",
+    "Cu": "tab:orange",
+    "Fe": "tab:orange",
+    "As": "tab:purple",
+    "Se": "tab:purple",
+    "Te": "tab:purple",
+    "P": "tab:purple",
+    "S": "tab:purple",
+}
+_GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ"}
+
+
+@dataclass(frozen=True)
+class GapPlotData:
+    """Everything drawn, independent of any renderer.
+
+    Attributes:
+        title: compound, cage and verdict.
+        cage_label: the cage drawn.
+        u_A: (n,) map coordinates along e1 (the bond direction), Å.
+        v_A: (n,) map coordinates along e2, Å.
+        energy_eV: (n, n) U[i, j] at (u_i, v_j), NaN in the ion cores.
+        colour_limits_eV: (low, high) of the colour scale.
+        ions: (species, u, v, offset) of the ions on the map; offset (Å) along the
+            normal, in-plane when |offset| <= ION_PLANE_TOL_A.
+        pockets: (u, v) of the pockets.
+        rho_A: radius of the barrier circle, Å.
+        phi_deg: (m,) angles of the gap curve, degrees.
+        delta_rel: (m,) Delta/Delta_0 drawn (orientation-averaged for elements).
+        single_rel: (m,) the element's single-orientation gap, or None.
+        barrier_rel: (m,) −B/max|B| when there is no barrier (unconfined), else None.
+        nodes_deg: node angles, degrees.
+        symmetry: the cage's label.
+    """
+
+    title: str
+    cage_label: str
+    u_A: np.ndarray
+    v_A: np.ndarray
+    energy_eV: np.ndarray
+    colour_limits_eV: tuple[float, float]
+    ions: tuple[tuple[str, float, float, float], ...]
+    pockets: tuple[tuple[float, float], ...]
+    rho_A: float
+    phi_deg: np.ndarray
+    delta_rel: np.ndarray
+    single_rel: np.ndarray | None
+    barrier_rel: np.ndarray | None
+    nodes_deg: tuple[float, ...]
+    symmetry: str
+
+
+def _pretty(label: str) -> str:
+    for k, v in _GREEK.items():
+        if label.startswith(k):
+            return v + label[len(k) :]
+    return label
+
+
+def gap_plot_data(analysis: GapAnalysis, cage: str | None = None) -> GapPlotData:
+    """Build the plot data of one cage (default: the representative, else the first).
+
+    Raises:
+        ConfinedError: an unknown cage label, or a result computed without a map.
+    """
+    res = analysis.cage(cage) if cage is not None else analysis.representative_result()
+    if res.map is None:
+        raise ConfinedError(f"{analysis.source}: cage {res.label} has no map (grid=None)")
+    m = res.map
+    uu, vv = np.meshgrid(m.u_A, m.v_A, indexing="ij")
+    inside = (np.hypot(uu, vv) <= COLOUR_REACH * res.frame.d_nn_A) & np.isfinite(m.energy_eV)
+    values = m.energy_eV[inside] if inside.any() else m.energy_eV[np.isfinite(m.energy_eV)]
+    lo, hi = float(values.min()), float(values.max())
+    if hi - lo < 1e-9:
+        lo, hi = lo - 0.5, hi + 0.5
+    single = None
+    if res.orientation_average is not None:
+        single = gap_from_barrier(res.barrier_eV, res.orientation_average.barrier_max_eV)
+    barrier_rel = None
+    if not res.confined:
+        barrier_rel = -res.barrier_eV / float(np.abs(res.barrier_eV).max())
+    return GapPlotData(
+        title=f"{analysis.formula} ({analysis.source}), {_pretty(res.label)}: {res.symmetry}",
+        cage_label=res.label,
+        u_A=m.u_A,
+        v_A=m.v_A,
+        energy_eV=m.energy_eV,
+        colour_limits_eV=(float(lo), float(hi)),
+        ions=tuple((i.species, i.u_A, i.v_A, i.offset_A) for i in m.ions),
+        pockets=tuple((p.u_A, p.v_A) for p in m.pockets),
+        rho_A=res.rho_A,
+        phi_deg=res.phi_deg,
+        delta_rel=res.delta_rel,
+        single_rel=single,
+        barrier_rel=barrier_rel,
+        nodes_deg=res.nodes_deg,
+        symmetry=res.symmetry,
+    )
+
+
+def render_potential_map(data: GapPlotData, ax: Axes | None = None) -> Figure:
+    """Draw the map panel (U in eV, ions, centre, pockets, barrier circle)."""
+    from confined.plot._figure import figure_and_axes
+
+    fig, ax = figure_and_axes(ax, figsize=(5.6, 4.8))
+    lo, hi = data.colour_limits_eV
+    from matplotlib import colormaps
+
+    cmap = colormaps["RdYlBu_r"].with_extremes(bad="lightgrey")
+    mesh = ax.pcolormesh(
+        data.u_A, data.v_A, data.energy_eV.T, cmap=cmap, vmin=lo, vmax=hi, shading="auto"
+    )
+    fig.colorbar(mesh, ax=ax, label="U = −eφ (eV)", extend="both")
+    levels = np.linspace(lo, hi, N_CONTOURS)
+    ax.contour(data.u_A, data.v_A, data.energy_eV.T, levels=levels, colors="black", linewidths=0.4)
+    for species, u, v, offset in data.ions:
+        colour = _SPECIES_COLOUR.get(species, "tab:green")
+        if abs(offset) <= ION_PLANE_TOL_A:
+            ax.scatter([u], [v], s=90, color=colour, edgecolors="black", zorder=3)
+            ax.annotate(
+                species, (u, v), xytext=(0, 7), textcoords="offset points", ha="center", fontsize=8
+            )
+        else:  # above or below the plane: hollow, labelled with the side
+            ax.scatter([u], [v], s=160, facecolors="none", edgecolors=colour, lw=1.5, zorder=3)
+            arrow = "↑" if offset > 0 else "↓"
+            ax.annotate(
+                f"{species}{arrow}{abs(offset):.1f}",
+                (u, v),
+                xytext=(0, -14 if offset > 0 else -24),
+                textcoords="offset points",
+                ha="center",
+                fontsize=7,
+                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.75},
+            )
+    t = np.linspace(0, 2 * np.pi, 200)
+    ax.plot(data.rho_A * np.cos(t), data.rho_A * np.sin(t), "--", color="white", lw=1)
+    if data.pockets:
+        pu, pv = zip(*data.pockets, strict=True)
+        ax.scatter(pu, pv, marker="x", s=60, color="gold", linewidths=2, zorder=4, label="pocket")
+    ax.scatter([0], [0], marker="+", s=120, color="black", linewidths=2, zorder=5, label="centre")
+    ax.set_xlim(data.u_A[0], data.u_A[-1])
+    ax.set_ylim(data.v_A[0], data.v_A[-1])
+    ax.set_aspect("equal")
+    ax.set_xlabel("u along the bond direction (Å)")
+    ax.set_ylabel("v (Å)")
+    ax.set_title(f"U in the plane of {_pretty(data.cage_label)}", fontsize=10)
+    ax.legend(loc="lower left", ncol=2, fontsize=7, framealpha=0.9)
+    return fig
+
+
+def render_gap_polar(data: GapPlotData, ax: Axes | None = None) -> Figure:
+    """Draw Delta(phi)/Delta_0 on polar axes (a new figure when ``ax`` is None)."""
+    if ax is None:
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(4.8, 4.8), layout="constrained")
+        ax = fig.add_subplot(projection="polar")
+    else:
+        fig = ax.get_figure()
+    phi = np.radians(np.append(data.phi_deg, data.phi_deg[0] + 360.0))
+
+    def closed(y: np.ndarray) -> np.ndarray:
+        return np.append(y, y[0])
+
+    ax.plot(phi, closed(data.delta_rel), color="tab:blue", lw=2, label="Δ(φ)/Δ₀")
+    if data.single_rel is not None:
+        ax.plot(phi, closed(data.single_rel), "--", color="tab:grey", lw=1, label="one orientation")
+    if data.barrier_rel is not None:
+        ax.plot(
+            phi,
+            closed(data.barrier_rel),
+            ":",
+            color="tab:red",
+            lw=1.5,
+            label="−B/max|B| (no barrier)",
+        )
+    for node in data.nodes_deg:
+        ax.plot([np.radians(node)] * 2, [0, 1.05], ":", color="black", lw=1)
+    ax.set_ylim(0, 1.1)
+    ax.set_title(f"gap: {data.symmetry}", fontsize=10)
+    ax.legend(loc="lower left", bbox_to_anchor=(-0.1, -0.12), fontsize=7)
+    return fig
+
+
+def render_gap_figure(data: GapPlotData) -> Figure:
+    """Both panels in one new Figure (no global matplotlib state touched)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(11.0, 5.0), layout="constrained")
+    render_potential_map(data, fig.add_subplot(1, 2, 1))
+    render_gap_polar(data, fig.add_subplot(1, 2, 2, projection="polar"))
+    fig.suptitle(data.title, fontsize=11)
+    return fig
+
+
+def write_gap_figure(
+    analysis: GapAnalysis, path: str | Path, *, cage: str | None = None, dpi: int = 120
+) -> Path:
+    """Render one cage's figure and write it as PNG or SVG.
+
+    Raises:
+        ConfinedError: another suffix, no map, or a file that cannot be written.
+    """
+    from matplotlib import rc_context
+
+    out = Path(path)
+    if out.suffix.lower() not in FIGURE_SUFFIXES:
+        raise ConfinedError(f"{out}: figure must end in .png or .svg")
+    fig = render_gap_figure(gap_plot_data(analysis, cage))
+    try:
+        with rc_context({"svg.fonttype": "none", "svg.hashsalt": "confined"}):
+            fig.savefig(out, dpi=dpi, format=out.suffix.lower()[1:])
+    except OSError as exc:
+        raise ConfinedError(f"{out}: cannot write the figure ({exc.strerror or exc})") from None
+    return out

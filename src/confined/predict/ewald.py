@@ -1,0 +1,760 @@
+"""Electrostatic potential of point-charge ions by Ewald summation (groundwork of C5, C7, C8).
+
+Every ion of the crystal is a point charge ``q_j`` (in units of e). The potential at
+a point ``r`` (in V) is the lattice sum
+
+    phi(r) = k_e · Σ_j Σ_n q_j / |r − r_j − n|,      k_e = e²/(4π·eps0) = 14.3996 eV·Å,
+
+done by Ewald's split with a Gaussian parameter eta (1/Å):
+
+- real space:  k_e Σ_{j,n, d < r_cut} q_j · erfc(eta·d) / d,
+- reciprocal:  k_e (4π/V) Σ_{0 < |G| ≤ g_cut} exp(−G²/4eta²)/G² · Re[S(G)·exp(iG·r)],
+  with the structure factor S(G) = Σ_j q_j exp(−iG·r_j), computed once per crystal;
+- a charged cell (Q = Σ q_j ≠ 0) is neutralised by the standard uniform background,
+  which adds ``−k_e·π·Q/(V·eta²)`` everywhere (and a warning): the potential is the one
+  whose cell average is zero (the G = 0 term dropped), the usual Ewald convention;
+- at an ion's own site the self term ``−k_e·2·eta·q_i/√π`` replaces its own 1/r
+  (:meth:`EwaldCell.site_potentials_V`, the Madelung potential).
+
+The electron's potential energy is ``U = −e·phi``: in eV it is ``−phi`` in V.
+
+Error control (absolute error of U at any point, ``tol_eV``, split half and half):
+
+- reciprocal space: the dropped terms |G| > g_cut, each bounded by |S(G)| ≤ Σ|q_j|,
+  summed as a continuum over G (density V/(2π)³):
+  ``err_k = k_e · Σ|q| · (2·eta/√π) · erfc(g_cut / (2·eta))``;
+- real space: the dropped ions d > r_cut, each bounded by |q| erfc(eta·d)/d. The
+  continuum estimate alone (``k_e·(Σ|q|/V)·2√π·exp(−eta²r²)/(eta³r)``) undercounts when
+  fewer than a few ions lie in the e-fold layer of erfc (large eta), so a shell term
+  is added: the ions within one Wigner–Seitz radius ``r_ws = (3V/4πN)^(1/3)`` beyond
+  r_cut, at least one ion of the largest |q|, all put at r_cut:
+  ``err_r = k_e·max(|q|_max, (Σ|q|/V)·4π·r_cut²·r_ws)·erfc(eta·r_cut)/r_cut + continuum``.
+  Measured on the catalog cuprates, iron pnictides, metals and NaCl at 1e-3 … 1e-6 eV
+  and eta = 0.3 … 3 /Å, the true real-space error stayed below this estimate (0.1–1
+  of it; tests/test_ewald.py checks the total error against a tight reference).
+
+eta is picked to minimise the work per evaluation point at the requested accuracy:
+real-space pairs ``(4π/3)·r_cut³·N/V`` plus reciprocal terms ``(2π/3)·g_cut³·V/(2π)³``
+divided by :data:`REAL_TO_RECIP_COST` (the relative cost of a real-space pair; 20 is a
+compromise between plane maps and arbitrary points, from
+``benchmarks/bench_gap.py --cost-scan``); eta can also be set.
+
+Charges (:func:`assign_charges`): formal oxidation states from pymatgen's
+``Composition.oxi_state_guesses`` (the most probable charge-balanced assignment by
+pymatgen's ICSD statistics, one value per element, possibly fractional such as
+Cu 2.33 in YBa2Cu3O7). It is the default because the paper argues with formal ionic
+charges (Cu²⁺, O²⁻) and it keeps every site of an element alike; pymatgen's
+bond-valence analyser (``BVAnalyzer``, per-site integer valences) is the option
+``model="bond-valence"``. Any element can be set by hand (``overrides``). A pure
+element, whose formal state is 0, becomes ions of charge :data:`METAL_CHARGE_E` in the
+uniform electron background (jellium); the shape of the potential does not depend
+on that charge, only its scale.
+
+Points that coincide with an ion (closer than ``mask_radius_A``) get NaN: masked.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from scipy.special import erfc, erfcinv
+
+from confined.errors import ConfinedError, ConfinedWarning
+
+if TYPE_CHECKING:
+    from confined.structure.crystal import Crystal
+
+__all__ = [
+    "COULOMB_EV_A",
+    "DEFAULT_TOL_EV",
+    "REAL_TO_RECIP_COST",
+    "METAL_CHARGE_E",
+    "MASK_RADIUS_A",
+    "CHARGE_MODELS",
+    "Charges",
+    "EwaldParameters",
+    "EwaldCell",
+    "assign_charges",
+    "real_space_error_eV",
+    "recip_space_error_eV",
+    "ewald_parameters",
+    "ewald_cell",
+    "ewald_potential_V",
+    "ewald_plane_potential_V",
+    "ewald_site_potentials_V",
+    "ions_near",
+]
+
+#: e²/(4π·eps0) in eV·Å (CODATA 2018): the potential in V of a charge e at 1 Å.
+COULOMB_EV_A: float = 14.399645478425668
+
+#: Default accuracy of the electron's potential energy U at any point, eV.
+DEFAULT_TOL_EV: float = 1e-4
+
+#: Cost of one real-space pair relative to one reciprocal-space term (per point), used
+#: only to choose eta; a compromise between plane maps (fastest near 50) and arbitrary
+#: points (fastest near 5), see ``benchmarks/bench_gap.py --cost-scan``.
+REAL_TO_RECIP_COST: float = 20.0
+
+#: Ion charge (e) of a pure element in the jellium model (formal state 0 otherwise).
+METAL_CHARGE_E: float = 1.0
+
+#: Points closer than this to an ion are masked (NaN), Å.
+MASK_RADIUS_A: float = 1e-6
+
+#: How charges are assigned: pymatgen's oxidation-state guess or bond valences.
+CHARGE_MODELS: tuple[str, ...] = ("guess", "bond-valence")
+
+_CHUNK_TERMS = 2_000_000  # points x G-vectors held at once in the reciprocal sum
+_CHUNK_POINTS = 32_768  # points per real-space KD-tree query
+
+
+def _check_tol(tol_eV: float) -> float:
+    t = float(tol_eV)
+    if not math.isfinite(t) or not 0 < t < 1:
+        raise ConfinedError(f"Ewald tolerance must be in (0, 1) eV, got {tol_eV}")
+    return t
+
+
+# --------------------------------------------------------------------------- charges
+
+
+@dataclass(frozen=True)
+class Charges:
+    """Point charges of the ions of one crystal.
+
+    Attributes:
+        values_e: (N,) charge of each ion in units of e.
+        model: "guess", "bond-valence", "user" or "jellium".
+        by_element: element -> charge (e); the mean over its sites for bond valences.
+        net_e: total charge of the cell (e); nonzero means a uniform background.
+        notes: how the charges were obtained.
+    """
+
+    values_e: np.ndarray
+    model: str
+    by_element: dict[str, float]
+    net_e: float
+    notes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary."""
+        return {
+            "model": self.model,
+            "by_element_e": {k: round(v, 6) for k, v in self.by_element.items()},
+            "net_e": round(self.net_e, 6),
+            "notes": list(self.notes),
+        }
+
+
+def assign_charges(
+    crystal: Crystal,
+    *,
+    model: str = "guess",
+    overrides: Mapping[str, float] | None = None,
+    metal_charge_e: float = METAL_CHARGE_E,
+) -> Charges:
+    """Point charges of every ion: guessed formal oxidation states, bond valences or set.
+
+    Args:
+        crystal: the ordered crystal.
+        model: "guess" (``Composition.oxi_state_guesses``, first = most probable) or
+            "bond-valence" (``BVAnalyzer``); ignored when ``overrides`` covers every element.
+        overrides: element -> charge (e), replacing the model's value for that element.
+        metal_charge_e: ion charge of a pure element (jellium model).
+
+    Returns:
+        The charges.
+
+    Raises:
+        ConfinedError: unknown model, an override for an absent element, no
+            charge-balanced guess, or all charges zero in a compound.
+    """
+    if model not in CHARGE_MODELS:
+        raise ConfinedError(
+            f"unknown charge model {model!r} (use one of {', '.join(CHARGE_MODELS)})"
+        )
+    over = {str(k): float(v) for k, v in (overrides or {}).items()}
+    symbols = crystal.symbols
+    elements = list(dict.fromkeys(symbols))
+    absent = sorted(set(over) - set(elements))
+    if absent:
+        raise ConfinedError(
+            f"{crystal.source}: charges given for {', '.join(absent)}, not in {crystal.formula}"
+        )
+    for k, v in over.items():
+        if not math.isfinite(v):
+            raise ConfinedError(f"charge of {k} must be a finite number, got {v}")
+    notes: list[str] = []
+    if set(over) >= set(elements):
+        values = np.array([over[s] for s in symbols])
+        used = "user"
+    elif len(elements) == 1 and model == "guess":
+        q = float(metal_charge_e)
+        values = np.full(len(symbols), q)
+        used = "jellium"
+        notes.append(
+            f"pure element: ions of charge {q:g} e in a uniform neutralising electron "
+            "background (jellium)"
+        )
+    elif model == "guess":
+        values, used = _guess(crystal), "guess"
+        notes.append("formal oxidation states: pymatgen Composition.oxi_state_guesses, first guess")
+    else:
+        values, used = _bond_valence(crystal), "bond-valence"
+        notes.append("bond-valence charges: pymatgen BVAnalyzer")
+    if over and used != "user":
+        values = np.array([over.get(s, v) for s, v in zip(symbols, values, strict=True)])
+        notes.append("set by hand: " + ", ".join(f"{k}={v:g}" for k, v in over.items()))
+        used = f"{used}+user"
+    if not np.any(values != 0):
+        raise ConfinedError(
+            f"{crystal.source}: every ion has charge 0; give charges (e.g. --charges Fe=2)"
+        )
+    by_el = {el: float(np.mean(values[np.array(symbols) == el])) for el in elements}
+    return Charges(
+        values_e=values.astype(float),
+        model=used,
+        by_element=by_el,
+        net_e=float(values.sum()),
+        notes=tuple(notes),
+    )
+
+
+def _guess(crystal: Crystal) -> np.ndarray:
+    from pymatgen.core import Composition
+
+    counts: dict[str, int] = {}
+    for s in crystal.symbols:
+        counts[s] = counts.get(s, 0) + 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        guesses = Composition(counts).oxi_state_guesses()
+    if not guesses:
+        raise ConfinedError(
+            f"{crystal.source}: pymatgen finds no charge-balanced oxidation states for "
+            f"{crystal.formula}; give charges (e.g. --charges K=1 --charges Fe=2 --charges Se=-2)"
+        )
+    first = guesses[0]
+    return np.array([float(first[s]) for s in crystal.symbols])
+
+
+def _bond_valence(crystal: Crystal) -> np.ndarray:
+    from pymatgen.analysis.bond_valence import BVAnalyzer
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            vals = BVAnalyzer().get_valences(crystal.to_structure())
+    except ValueError as exc:
+        raise ConfinedError(
+            f"{crystal.source}: bond-valence charges failed ({' '.join(str(exc).split())})"
+        ) from None
+    return np.array(vals, dtype=float)
+
+
+# ------------------------------------------------------------------- error control
+
+
+def real_space_error_eV(
+    r_cut_A: float, eta_per_A: float, charges_e: np.ndarray, volume_A3: float
+) -> float:
+    """Estimated largest real-space truncation error of U at any point, eV.
+
+    Continuum tail beyond ``r_cut`` plus the shell term (module docstring).
+
+    Args:
+        r_cut_A: real-space cut-off, Å.
+        eta_per_A: Ewald parameter, 1/Å.
+        charges_e: (N,) ion charges, e.
+        volume_A3: cell volume, Å³.
+    """
+    q = np.abs(np.asarray(charges_e, dtype=float))
+    rho_q = q.sum() / volume_A3
+    r_ws = (3.0 * volume_A3 / (4.0 * math.pi * len(q))) ** (1.0 / 3.0)
+    x = eta_per_A * r_cut_A
+    shell = max(q.max(), rho_q * 4.0 * math.pi * r_cut_A**2 * r_ws) * erfc(x) / r_cut_A
+    cont = rho_q * 2.0 * math.sqrt(math.pi) * math.exp(-(x**2)) / (eta_per_A**3 * r_cut_A)
+    return COULOMB_EV_A * float(shell + cont)
+
+
+def recip_space_error_eV(g_cut_per_A: float, eta_per_A: float, charges_e: np.ndarray) -> float:
+    """Estimated largest reciprocal-space truncation error of U at any point, eV.
+
+    ``k_e · Σ|q| · (2·eta/√π) · erfc(g_cut / (2·eta))`` (module docstring).
+    """
+    sq = float(np.abs(np.asarray(charges_e, dtype=float)).sum())
+    return (
+        COULOMB_EV_A
+        * sq
+        * 2.0
+        * eta_per_A
+        / math.sqrt(math.pi)
+        * float(erfc(g_cut_per_A / (2.0 * eta_per_A)))
+    )
+
+
+def _real_cut(eta: float, charges: np.ndarray, volume: float, target: float) -> float:
+    lo, hi = 0.5 / eta, 60.0 / eta
+    if real_space_error_eV(lo, eta, charges, volume) <= target:
+        return lo
+    for _ in range(80):  # bisection: the estimate decreases beyond 0.5/eta
+        mid = 0.5 * (lo + hi)
+        if real_space_error_eV(mid, eta, charges, volume) > target:
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
+def _recip_cut(eta: float, charges: np.ndarray, target: float) -> float:
+    sq = float(np.abs(charges).sum())
+    ratio = target / (COULOMB_EV_A * sq * 2.0 * eta / math.sqrt(math.pi))
+    if ratio >= 1.0:
+        return 0.0
+    return float(2.0 * eta * erfcinv(ratio)) * (1.0 + 1e-12)
+
+
+@dataclass(frozen=True)
+class EwaldParameters:
+    """Splitting parameter and cut-offs of one Ewald sum, with the error estimates.
+
+    Attributes:
+        eta_per_A: Gaussian splitting parameter, 1/Å (erfc(eta·r)/r in real space).
+        r_cut_A: real-space cut-off, Å.
+        g_cut_per_A: reciprocal-space cut-off, 1/Å.
+        tol_eV: requested accuracy of U (eV) at any point.
+        real_error_eV: estimated real-space error at r_cut (<= tol/2).
+        recip_error_eV: estimated reciprocal-space error at g_cut (<= tol/2).
+    """
+
+    eta_per_A: float
+    r_cut_A: float
+    g_cut_per_A: float
+    tol_eV: float
+    real_error_eV: float
+    recip_error_eV: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary."""
+        return {
+            "eta_per_A": round(self.eta_per_A, 6),
+            "r_cut_A": round(self.r_cut_A, 4),
+            "g_cut_per_A": round(self.g_cut_per_A, 4),
+            "tol_eV": self.tol_eV,
+            "real_error_eV": float(f"{self.real_error_eV:.3g}"),
+            "recip_error_eV": float(f"{self.recip_error_eV:.3g}"),
+        }
+
+
+def ewald_parameters(
+    lattice: np.ndarray,
+    charges_e: np.ndarray,
+    tol_eV: float = DEFAULT_TOL_EV,
+    *,
+    eta_per_A: float | None = None,
+    real_to_recip_cost: float = REAL_TO_RECIP_COST,
+) -> EwaldParameters:
+    """Choose eta and the cut-offs that reach ``tol_eV`` (module docstring).
+
+    Args:
+        lattice: (3, 3) lattice vectors (rows), Å.
+        charges_e: (N,) ion charges, e.
+        tol_eV: accuracy of U at any point, eV; each part gets half.
+        eta_per_A: fix eta (1/Å) instead of minimising the cost.
+        real_to_recip_cost: cost of a real-space pair in reciprocal terms.
+
+    Raises:
+        ConfinedError: a bad tolerance or eta.
+    """
+    tol = _check_tol(tol_eV)
+    q = np.asarray(charges_e, dtype=float)
+    vol = float(abs(np.linalg.det(lattice)))
+    n = len(q)
+
+    def cuts(eta: float) -> tuple[float, float]:
+        return _real_cut(eta, q, vol, tol / 2), _recip_cut(eta, q, tol / 2)
+
+    if eta_per_A is None:
+        # eta_0 balances pair and G counts; search a factor 8 either side on a log grid
+        eta0 = math.sqrt(math.pi) * (n / vol**2) ** (1.0 / 6.0)
+        best = (math.inf, eta0)
+        for eta in eta0 * np.geomspace(0.5, 8.0, 41):
+            rc, gc = cuts(float(eta))
+            cost = (4 * math.pi / 3) * rc**3 * n / vol + (2 * math.pi / 3) * gc**3 * vol / (
+                2 * math.pi
+            ) ** 3 / real_to_recip_cost
+            best = min(best, (cost, float(eta)))
+        eta = best[1]
+    else:
+        eta = float(eta_per_A)
+        if not math.isfinite(eta) or eta <= 0:
+            raise ConfinedError(f"Ewald eta must be a positive number (1/Å), got {eta_per_A}")
+    rc, gc = cuts(eta)
+    return EwaldParameters(
+        eta_per_A=eta,
+        r_cut_A=rc,
+        g_cut_per_A=gc,
+        tol_eV=tol,
+        real_error_eV=real_space_error_eV(rc, eta, q, vol),
+        recip_error_eV=recip_space_error_eV(gc, eta, q),
+    )
+
+
+# ------------------------------------------------------------------------ the cell
+
+
+@dataclass(frozen=True)
+class EwaldCell:
+    """A crystal of point charges ready for potential evaluations (S(G) precomputed).
+
+    Attributes:
+        lattice: (3, 3) lattice vectors (rows), Å.
+        cart_A: (N, 3) ion positions, Å.
+        charges_e: (N,) ion charges, e.
+        symbols: N element symbols.
+        params: eta and cut-offs.
+        hkl: (K, 3) integer Miller indices of the G vectors kept (one of each ±G pair).
+        g_vectors: (K, 3) G vectors, 1/Å.
+        recip_amplitude: (K,) complex ``k_e·(8π/V)·exp(−G²/4eta²)/G²·S(G)`` in V, so that
+            the reciprocal potential is ``Re[Σ_G A_G·exp(iG·r)]``.
+        background_V: the uniform-background constant ``−k_e·π·Q/(V·eta²)`` in V.
+        warnings: e.g. the charged-cell background.
+    """
+
+    lattice: np.ndarray
+    cart_A: np.ndarray
+    charges_e: np.ndarray
+    symbols: tuple[str, ...]
+    params: EwaldParameters
+    hkl: np.ndarray
+    g_vectors: np.ndarray
+    recip_amplitude: np.ndarray
+    background_V: float
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def volume_A3(self) -> float:
+        """Cell volume, Å³."""
+        return float(abs(np.linalg.det(self.lattice)))
+
+    @property
+    def net_charge_e(self) -> float:
+        """Total charge of the cell, e."""
+        return float(self.charges_e.sum())
+
+    def potential_V(
+        self, points_A: np.ndarray, *, mask_radius_A: float = MASK_RADIUS_A
+    ) -> np.ndarray:
+        """Potential phi (V) at points; see :func:`ewald_potential_V`."""
+        return ewald_potential_V(self, points_A, mask_radius_A=mask_radius_A)
+
+    def energy_eV(
+        self, points_A: np.ndarray, *, mask_radius_A: float = MASK_RADIUS_A
+    ) -> np.ndarray:
+        """The electron's potential energy U = −e·phi (eV) at points, shape of the points' rows."""
+        return -ewald_potential_V(self, points_A, mask_radius_A=mask_radius_A)
+
+    def plane_potential_V(
+        self,
+        origin_A: np.ndarray,
+        e1: np.ndarray,
+        e2: np.ndarray,
+        u_A: np.ndarray,
+        v_A: np.ndarray,
+        *,
+        mask_radius_A: float = MASK_RADIUS_A,
+    ) -> np.ndarray:
+        """Potential (V) on the grid origin + u·e1 + v·e2; see :func:`ewald_plane_potential_V`."""
+        return ewald_plane_potential_V(
+            self, origin_A, e1, e2, u_A, v_A, mask_radius_A=mask_radius_A
+        )
+
+    def site_potentials_V(self) -> np.ndarray:
+        """(N,) potential (V) at each ion due to all the others; :func:`ewald_site_potentials_V`."""
+        return ewald_site_potentials_V(self)
+
+    def total_energy_eV(self) -> float:
+        """Electrostatic energy of the cell, ½·Σ q_i·phi_i (eV, background included)."""
+        return float(0.5 * np.dot(self.charges_e, self.site_potentials_V()))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (parameters, charges per element, net charge)."""
+        by_el: dict[str, float] = {}
+        for s, q in zip(self.symbols, self.charges_e.tolist(), strict=True):
+            by_el.setdefault(s, q)
+        return {
+            "params": self.params.to_dict(),
+            "n_ions": len(self.symbols),
+            "n_g_vectors": int(len(self.g_vectors)),
+            "net_charge_e": round(self.net_charge_e, 6),
+            "background_V": round(self.background_V, 6),
+            "warnings": list(self.warnings),
+        }
+
+
+def ewald_cell(
+    lattice: np.ndarray,
+    cart_A: np.ndarray,
+    charges_e: np.ndarray,
+    symbols: tuple[str, ...] | None = None,
+    *,
+    tol_eV: float = DEFAULT_TOL_EV,
+    eta_per_A: float | None = None,
+    real_to_recip_cost: float = REAL_TO_RECIP_COST,
+) -> EwaldCell:
+    """Prepare the Ewald sum of a periodic crystal of point charges.
+
+    Args:
+        lattice: (3, 3) lattice vectors (rows), Å.
+        cart_A: (N, 3) ion positions, Å.
+        charges_e: (N,) ion charges, e.
+        symbols: N element symbols (labels only).
+        tol_eV: accuracy of U at any point, eV.
+        eta_per_A: fix eta instead of choosing it by cost.
+        real_to_recip_cost: see :func:`ewald_parameters`.
+
+    Returns:
+        The cell, with a warning when it is charged (uniform background added).
+
+    Raises:
+        ConfinedError: shapes that do not match, non-finite values, a degenerate cell.
+    """
+    lat = np.asarray(lattice, dtype=float).reshape(3, 3)
+    cart = np.asarray(cart_A, dtype=float).reshape(-1, 3)
+    q = np.asarray(charges_e, dtype=float).ravel()
+    if len(q) != len(cart) or len(q) == 0:
+        raise ConfinedError(f"Ewald: {len(cart)} positions but {len(q)} charges")
+    if not (np.all(np.isfinite(lat)) and np.all(np.isfinite(cart)) and np.all(np.isfinite(q))):
+        raise ConfinedError("Ewald: non-finite lattice, positions or charges")
+    vol = float(abs(np.linalg.det(lat)))
+    if vol < 1.0:
+        raise ConfinedError(f"Ewald: degenerate cell (volume {vol:.3g} Å³)")
+    if not np.any(q != 0):
+        raise ConfinedError("Ewald: every charge is zero")
+    syms = tuple(symbols) if symbols is not None else tuple("X" for _ in q)
+    params = ewald_parameters(
+        lat, q, tol_eV, eta_per_A=eta_per_A, real_to_recip_cost=real_to_recip_cost
+    )
+    eta = params.eta_per_A
+    hkl = _half_space_hkl(lat, params.g_cut_per_A)
+    recip = 2.0 * math.pi * np.linalg.inv(lat).T  # rows b_i with a_i·b_j = 2π δ_ij
+    g = hkl @ recip
+    g2 = np.einsum("ij,ij->i", g, g)
+    s_g = np.exp(-1j * (g @ cart.T)) @ q  # (K,) structure factor
+    amp = COULOMB_EV_A * (8.0 * math.pi / vol) * np.exp(-g2 / (4.0 * eta**2)) / g2 * s_g
+    net = float(q.sum())
+    warn: list[str] = []
+    background = 0.0
+    if abs(net) > 1e-8:
+        background = -COULOMB_EV_A * math.pi * net / (vol * eta**2)
+        warn.append(f"charged cell (net {net:+.4g} e): a uniform neutralising background is added")
+        warnings.warn(warn[-1], ConfinedWarning, stacklevel=2)
+    return EwaldCell(
+        lattice=lat,
+        cart_A=cart,
+        charges_e=q,
+        symbols=syms,
+        params=params,
+        hkl=hkl,
+        g_vectors=g,
+        recip_amplitude=amp,
+        background_V=background,
+        warnings=tuple(warn),
+    )
+
+
+def _half_space_hkl(lattice: np.ndarray, g_cut: float) -> np.ndarray:
+    """Integer (h, k, l) of the G vectors with 0 < |G| <= g_cut, one of each ±G pair."""
+    recip = 2.0 * math.pi * np.linalg.inv(lattice).T
+    # |h_i| = |G·a_i| / 2π <= g_cut·|a_i| / 2π
+    nmax = np.floor(g_cut * np.linalg.norm(lattice, axis=1) / (2.0 * math.pi)).astype(int)
+    axes = [np.arange(-m, m + 1) for m in nmax]
+    hkl = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, 3)
+    h, k, l_ = hkl.T
+    half = (h > 0) | ((h == 0) & (k > 0)) | ((h == 0) & (k == 0) & (l_ > 0))
+    hkl = hkl[half]
+    g = hkl @ recip
+    return hkl[np.einsum("ij,ij->i", g, g) <= g_cut**2]
+
+
+# ------------------------------------------------------------------- evaluations
+
+
+def _images(cell: EwaldCell, reach_A: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Ion images that can lie within ``reach_A`` of a point of the home cell.
+
+    Returns:
+        ``(positions, charges, index)``: (k, 3) Cartesian positions in Å, (k,) charges
+        in e and (k,) index of the ion each image repeats.
+    """
+    lat = cell.lattice
+    inv = np.linalg.inv(lat)
+    spacing = 1.0 / np.linalg.norm(inv, axis=0)  # interplanar spacings d_i
+    span = np.ceil(reach_A / spacing).astype(int) + 1
+    axes = [np.arange(-m, m + 1) for m in span]
+    shifts = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, 3)
+    frac = np.mod(cell.cart_A @ inv, 1.0)
+    img_frac = (frac[None, :, :] + shifts[:, None, :]).reshape(-1, 3)
+    slack = reach_A / spacing
+    keep = np.all((img_frac >= -slack) & (img_frac <= 1.0 + slack), axis=1)
+    index = np.tile(np.arange(len(frac)), len(shifts))[keep]
+    return img_frac[keep] @ lat, cell.charges_e[index], index
+
+
+def ions_near(
+    cell: EwaldCell, point_A: np.ndarray, radius_A: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every ion image within ``radius_A`` of a point, nearest first.
+
+    Args:
+        cell: from :func:`ewald_cell`.
+        point_A: (3,) Cartesian point, Å (any cell).
+        radius_A: search radius, Å.
+
+    Returns:
+        ``(positions, index)``: (k, 3) Cartesian image positions around the point (Å)
+        and (k,) index into ``cell.symbols`` / ``cell.charges_e``.
+    """
+    p = np.asarray(point_A, dtype=float).reshape(3)
+    inv = np.linalg.inv(cell.lattice)
+    home = np.floor(p @ inv) @ cell.lattice  # translation of the point's cell
+    img, _, index = _images(cell, float(radius_A))
+    img = img + home
+    d = np.linalg.norm(img - p, axis=1)
+    keep = np.nonzero(d <= radius_A)[0]
+    order = keep[np.argsort(d[keep], kind="stable")]
+    return img[order], index[order]
+
+
+def _wrap(cell: EwaldCell, points: np.ndarray) -> np.ndarray:
+    inv = np.linalg.inv(cell.lattice)
+    return np.mod(points @ inv, 1.0) @ cell.lattice
+
+
+def _real_part(
+    cell: EwaldCell, points: np.ndarray, *, exclude_self: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Real-space sum (V) at wrapped points, and each point's nearest-ion distance (Å)."""
+    from scipy.spatial import cKDTree
+
+    eta, rc = cell.params.eta_per_A, cell.params.r_cut_A
+    img, qimg, _ = _images(cell, rc)
+    tree_img = cKDTree(img)
+    out = np.zeros(len(points))
+    nearest = np.full(len(points), np.inf)
+    for start in range(0, len(points), _CHUNK_POINTS):
+        sl = slice(start, start + _CHUNK_POINTS)
+        pts = points[sl]
+        d_near, _ = tree_img.query(pts, k=2 if exclude_self else 1)
+        nearest[sl] = d_near[:, -1] if exclude_self else d_near
+        pairs = cKDTree(pts).sparse_distance_matrix(tree_img, rc, output_type="ndarray")
+        d = pairs["v"]
+        ok = d > 1e-9  # a point on an ion: its own term is handled by the caller
+        i, j, d = pairs["i"][ok], pairs["j"][ok], d[ok]
+        out[sl] = np.bincount(i, weights=qimg[j] * erfc(eta * d) / d, minlength=len(pts))
+    return COULOMB_EV_A * out, nearest
+
+
+def _recip_general(cell: EwaldCell, points: np.ndarray) -> np.ndarray:
+    """Reciprocal sum (V) at arbitrary points: exp(iG·r) built from per-axis phases."""
+    inv = np.linalg.inv(cell.lattice)
+    frac = points @ inv  # G·r = 2π (h f1 + k f2 + l f3)
+    hkl = cell.hkl
+    amp = cell.recip_amplitude
+    nmax = np.abs(hkl).max(axis=0) if len(hkl) else np.zeros(3, dtype=int)
+    out = np.empty(len(points))
+    chunk = max(1, _CHUNK_TERMS // max(1, len(hkl)))
+    for start in range(0, len(points), chunk):
+        f = frac[start : start + chunk]
+        phase = np.ones((len(f), len(hkl)), dtype=complex)
+        for axis in range(3):
+            n = np.arange(-nmax[axis], nmax[axis] + 1)
+            table = np.exp(2j * math.pi * np.outer(f[:, axis], n))  # (m, 2n+1)
+            phase *= table[:, hkl[:, axis] + nmax[axis]]
+        out[start : start + chunk] = (phase @ amp).real
+    return out
+
+
+def ewald_potential_V(
+    cell: EwaldCell, points_A: np.ndarray, *, mask_radius_A: float = MASK_RADIUS_A
+) -> np.ndarray:
+    """Electrostatic potential of all ions (and the background) at arbitrary points.
+
+    Args:
+        cell: from :func:`ewald_cell`.
+        points_A: (M, 3) or (3,) Cartesian points, Å (any cell: the sum is periodic).
+        mask_radius_A: points closer than this to an ion get NaN.
+
+    Returns:
+        (M,) potential in V (a float for one point); U = −phi in eV for an electron.
+    """
+    pts = np.asarray(points_A, dtype=float)
+    single = pts.ndim == 1
+    pts = pts.reshape(-1, 3)
+    if not np.all(np.isfinite(pts)):
+        raise ConfinedError("Ewald: non-finite evaluation points")
+    wrapped = _wrap(cell, pts)
+    real, nearest = _real_part(cell, wrapped)
+    phi = real + _recip_general(cell, wrapped) + cell.background_V
+    phi[nearest < max(mask_radius_A, 1e-9)] = np.nan
+    return float(phi[0]) if single else phi
+
+
+def ewald_plane_potential_V(
+    cell: EwaldCell,
+    origin_A: np.ndarray,
+    e1: np.ndarray,
+    e2: np.ndarray,
+    u_A: np.ndarray,
+    v_A: np.ndarray,
+    *,
+    mask_radius_A: float = MASK_RADIUS_A,
+) -> np.ndarray:
+    """Potential on a planar grid ``origin + u·e1 + v·e2`` (fast path for maps).
+
+    The reciprocal sum factorises, exp(iG·r) = exp(iG·o)·exp(iu·G·e1)·exp(iv·G·e2), so it
+    is one complex matrix product (n_u, K) @ (K, n_v).
+
+    Args:
+        cell: from :func:`ewald_cell`.
+        origin_A: (3,) grid origin, Å.
+        e1: (3,) first in-plane direction (unit vector).
+        e2: (3,) second in-plane direction (unit vector).
+        u_A: (n_u,) coordinates along e1, Å.
+        v_A: (n_v,) coordinates along e2, Å.
+        mask_radius_A: grid points closer than this to an ion get NaN.
+
+    Returns:
+        (n_u, n_v) potential in V.
+    """
+    o = np.asarray(origin_A, dtype=float).reshape(3)
+    a = np.asarray(e1, dtype=float).reshape(3)
+    b = np.asarray(e2, dtype=float).reshape(3)
+    u = np.asarray(u_A, dtype=float).ravel()
+    v = np.asarray(v_A, dtype=float).ravel()
+    g = cell.g_vectors
+    amp = cell.recip_amplitude * np.exp(1j * (g @ o))
+    recip = ((np.exp(1j * np.outer(u, g @ a)) * amp) @ np.exp(1j * np.outer(g @ b, v))).real
+    pts = o + u[:, None, None] * a + v[None, :, None] * b
+    real, nearest = _real_part(cell, _wrap(cell, pts.reshape(-1, 3)))
+    phi = real.reshape(len(u), len(v)) + recip + cell.background_V
+    phi[nearest.reshape(len(u), len(v)) < max(mask_radius_A, 1e-9)] = np.nan
+    return phi
+
+
+def ewald_site_potentials_V(cell: EwaldCell) -> np.ndarray:
+    """(N,) potential (V) at each ion due to all other ions (its own 1/r left out).
+
+    The Madelung potential: real and reciprocal sums at the ion minus its own
+    Gaussian, the self term ``−k_e·2·eta·q_i/√π``, plus the background constant.
+    """
+    wrapped = _wrap(cell, cell.cart_A)
+    real, _ = _real_part(cell, wrapped, exclude_self=True)
+    self_term = -COULOMB_EV_A * 2.0 * cell.params.eta_per_A * cell.charges_e / math.sqrt(math.pi)
+    return real + _recip_general(cell, wrapped) + self_term + cell.background_V

@@ -15,12 +15,18 @@ if TYPE_CHECKING:
     from confined.structure.catalog import CatalogEntry
     from confined.validate.tables import Tables
 
-__all__ = ["print_analysis", "print_catalog", "print_tables"]
+__all__ = ["make_console", "print_analysis", "print_catalog", "print_tables"]
+
+
+def make_console(width_when_piped: int = 120) -> Console:
+    """A rich console for command output; piped output is not cut to 80 columns."""
+    return Console(
+        highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else width_when_piped
+    )
 
 
 def _console() -> Console:
-    # piped output (files, notebooks' ! cells) is not cut to the 80-column default
-    return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)
+    return make_console()
 
 
 def print_analysis(res: AnalysisResult, console: Console | None = None) -> None:

@@ -10,6 +10,7 @@ import click
 from confined import defaults
 from confined.commands.options import (
     echo_json,
+    out_option,
     parse_pairs,
     phase_source_options,
     phases_from_cli,
@@ -23,13 +24,7 @@ _SUFFIXES = (".png", ".svg")
 
 @click.command("fermi")
 @phase_source_options
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False),
-    default=None,
-    metavar="FILE.png|FILE.svg",
-    help="Write the Brillouin-zone figure to this file.",
-)
+@out_option("Write the Brillouin-zone figure to this file.", dest="out")
 @click.option(
     "--kf",
     default=None,
@@ -103,12 +98,12 @@ def command(
 
 
 def _print(image: Any) -> None:
-    import sys
 
-    from rich.console import Console
     from rich.table import Table
 
-    con = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)
+    from confined.report import make_console
+
+    con = make_console()
     con.print(
         f"[bold]{image.source}[/bold]  family: [bold]{image.family}[/bold]  "
         f"a = {image.a_A:.3f} Å ({image.a_origin})  κ = {image.kappa_A2:.4g} Å² "

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from confined import defaults
-from confined.commands.options import echo_json, parse_pairs
+from confined.commands.options import echo_json, json_option, out_option, parse_pairs
 from confined.errors import ConfinedError
 
 __all__ = ["command"]
@@ -18,14 +18,8 @@ _SUFFIXES = (".png", ".svg")
 
 @click.command("gap")
 @click.argument("source")
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False),
-    default=None,
-    metavar="FILE.png|FILE.svg",
-    help="Write the potential map and the polar gap plot to this file.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@out_option("Write the potential map and the polar gap plot to this file.", dest="out")
+@json_option
 @click.option(
     "--grid",
     type=int,
@@ -124,12 +118,12 @@ def _num(x: float) -> str:
 
 
 def _print(result: Any) -> None:
-    import sys
 
-    from rich.console import Console
     from rich.table import Table
 
-    con = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)
+    from confined.report import make_console
+
+    con = make_console()
     claim, says = result.paper_claim
     agrees = {True: "agrees", False: "disagrees", None: "no verdict"}[result.agrees_with_paper]
     con.print(

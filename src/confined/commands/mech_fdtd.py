@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from confined.commands.options import echo_json
+from confined.commands.options import echo_json, json_option, out_option
 from confined.errors import ConfinedError
 
 __all__ = ["command", "fdtd"]
@@ -77,15 +77,8 @@ def fdtd(
     show_default=True,
     help="Relative permittivity of the capacitor-array slab.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-@click.option(
-    "--out",
-    "out_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    metavar="FILE.png|svg",
-    help="Also draw snapshots and energy(t) into this file.",
-)
+@json_option
+@out_option("Also draw snapshots and energy(t) into this file.")
 def command(
     leakage_S_per_m: float, n_steps: int, eps_r: float, as_json: bool, out_path: str | None
 ) -> None:

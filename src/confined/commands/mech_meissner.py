@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from confined.commands.options import echo_json
+from confined.commands.options import echo_json, json_option
 from confined.mechanism.meissner import (
     DEFAULT_COOLING_HEIGHT_M,
     DEFAULT_LAMBDA_M,
@@ -79,7 +79,7 @@ __all__ = ["command"]
     show_default=True,
     help="Gravity, m/s².",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@json_option
 def command(
     magnet_kg: float,
     sc_kg: float,

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from confined.commands.options import echo_json
+from confined.commands.options import echo_json, json_option
 
 __all__ = ["command", "monopole"]
 
@@ -26,7 +26,7 @@ def monopole(n: int = 1) -> dict[str, Any]:
 @click.option(
     "--n", "n", type=int, default=1, show_default=True, help="Nonzero integer of e·g = n·hbar·c/2."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@json_option
 def command(n: int, as_json: bool) -> None:
     """Magnetic charge of Dirac's condition e·g = n·hbar·c/2 in Gaussian and SI units."""
     doc = monopole(n)

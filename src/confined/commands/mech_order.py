@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from confined.commands.options import echo_json
+from confined.commands.options import echo_json, json_option
 
 if TYPE_CHECKING:
     from confined.mechanism.order import OrderReport
@@ -36,7 +36,7 @@ __all__ = ["command"]
     "--theta-deg", type=float, default=30.0, show_default=True, help="Excitation angle, degrees."
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@json_option
 def command(
     n: int, samples: int, sigma_A: float, r_A: float, theta_deg: float, seed: int, as_json: bool
 ) -> None:

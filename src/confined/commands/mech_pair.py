@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from confined.commands.options import echo_json
+from confined.commands.options import echo_json, json_option, out_option
 from confined.errors import ConfinedError
 
 __all__ = ["command", "pair"]
@@ -73,15 +73,8 @@ def pair(
     show_default=True,
     help="Half-width of the plane grid in Å.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-@click.option(
-    "--out",
-    "out_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    metavar="FILE.png|svg",
-    help="Also draw field lines and |B| into this file.",
-)
+@json_option
+@out_option("Also draw field lines and |B| into this file.")
 def command(
     separation_A: float, grid_n: int, extent_A: float, as_json: bool, out_path: str | None
 ) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from confined.commands.options import echo_json
+from confined.commands.options import echo_json, json_option, out_option
 from confined.errors import ConfinedError
 from confined.mechanism.states import DEFAULT_FIELD_V_PER_M, DEFAULT_H_A
 from confined.theory import LAMBDA_CU_K_A2
@@ -56,15 +56,8 @@ _FIGURE_SUFFIXES = (".png", ".svg")
     "--sweep-points", type=int, default=60, show_default=True, help="Temperatures in R(T)."
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-@click.option(
-    "--out",
-    "out_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    metavar="FILE.png|svg",
-    help="Draw the states and R(T) into this file (implies --sweep).",
-)
+@json_option
+@out_option("Draw the states and R(T) into this file (implies --sweep).")
 def command(
     n: int,
     temperature_K: float | None,
@@ -113,12 +106,12 @@ def _g(v: float | None) -> str:
 
 
 def _print(report: StatesReport) -> None:
-    import sys
 
-    from rich.console import Console
     from rich.table import Table
 
-    con = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 140)
+    from confined.report import make_console
+
+    con = make_console(140)
     lat = report.lattice
     con.print(
         f"[bold]{lat.label}[/bold]: N = {lat.n_electrons} ({lat.n_y}×{lat.n_x}), "

@@ -12,7 +12,14 @@ from confined.defaults import HEIGHT_SOURCES
 if TYPE_CHECKING:
     from confined.predict.phases import PhaseSet
 
-__all__ = ["phase_source_options", "parse_pairs", "phases_from_cli", "echo_json"]
+__all__ = [
+    "phase_source_options",
+    "parse_pairs",
+    "phases_from_cli",
+    "echo_json",
+    "json_option",
+    "out_option",
+]
 
 
 def parse_pairs(values: tuple[str, ...], what: str) -> dict[str, float]:
@@ -29,9 +36,26 @@ def parse_pairs(values: tuple[str, ...], what: str) -> dict[str, float]:
     return out
 
 
+def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The ``--json`` flag (parameter ``as_json``)."""
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")(func)
+
+
+def out_option(help: str, dest: str = "out_path") -> Callable[[Callable[..., Any]], Any]:
+    """The ``--out FILE.png|svg`` option of the commands that draw a figure."""
+    return click.option(
+        "--out",
+        dest,
+        type=click.Path(dir_okay=False),
+        default=None,
+        metavar="FILE.png|svg",
+        help=help,
+    )
+
+
 def phase_source_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """SOURCE, --h PHASE=VALUE, --heights and --json, in that order."""
-    func = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")(func)
+    func = json_option(func)
     func = click.option(
         "--heights",
         type=click.Choice(HEIGHT_SOURCES),

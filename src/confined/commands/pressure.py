@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from confined.commands.options import echo_json, phase_source_options, phases_from_cli
+from confined.commands.options import echo_json, out_option, phase_source_options, phases_from_cli
 from confined.errors import ConfinedError
 
 if TYPE_CHECKING:
@@ -52,14 +52,7 @@ _FIGURE_SUFFIXES = (".png", ".svg")
     metavar="K_A2",
     help="Lambda of Tc = lambda/h² in K·Å² (default: the family's).",
 )
-@click.option(
-    "--out",
-    "out_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    metavar="FILE.png|svg",
-    help="Also draw Tc(P) into this file.",
-)
+@out_option("Also draw Tc(P) into this file.")
 def command(
     source: str,
     h_overrides: tuple[str, ...],
@@ -110,12 +103,12 @@ def command(
 
 
 def _print(curve: PressureCurve) -> None:
-    import sys
 
-    from rich.console import Console
     from rich.table import Table
 
-    con = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)
+    from confined.report import make_console
+
+    con = make_console()
     eos = curve.eos
     con.print(
         f"[bold]{curve.source}[/bold]  family: [bold]{curve.family}[/bold]  "

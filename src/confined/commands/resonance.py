@@ -72,12 +72,12 @@ def command(
 
 
 def _print(result: Any) -> None:
-    import sys
 
-    from rich.console import Console
     from rich.table import Table
 
-    con = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)
+    from confined.report import make_console
+
+    con = make_console()
     cal = result.calibration
     if cal["mode"] == "measured mode":
         how = f"w from E_R({cal['phase']}) = {cal['energy_meV']:g} meV"

@@ -179,3 +179,20 @@ _atom_site_fract_z
 Na1 Na 0 0 0
 Cl1 Cl 0.5 0.5 0.5
 """
+
+
+def test_importing_the_cli_is_light_and_side_effect_free() -> None:
+    code = (
+        "import sys, confined, confined.cli; "
+        "print(sorted(m for m in ('numpy', 'scipy', 'pymatgen', 'matplotlib') if m in sys.modules))"
+    )
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": src, "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

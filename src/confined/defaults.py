@@ -19,6 +19,14 @@ __all__ = [
     "DEFAULT_REPORT_DIR",
     "HEIGHT_SOURCES",
     "ARC_FRACTION",
+    "STANDARD_GRAVITY_M_PER_S2",
+    "MAGNET_REMANENCE_T",
+    "MAGNET_DENSITY_KG_PER_M3",
+    "PENETRATION_DEPTH_M",
+    "COOLING_HEIGHT_M",
+    "STATES_H_A",
+    "STATES_LATTICE_A",
+    "STATES_FIELD_V_PER_M",
 ]
 
 #: C1, C2: lambda = Tc * h**2 in K·Å² per family (paper: 1320 cuprates, ~400 iron-based).
@@ -55,3 +63,24 @@ HEIGHT_SOURCES: tuple[str, ...] = ("auto", "structure", "table", "text")
 
 #: C17: the Fermi arc is the part of a cuprate contour where Delta(phi) < ARC_FRACTION·Delta_max.
 ARC_FRACTION: float = 0.25
+
+# C25, Meissner balance (mechanism.meissner)
+#: g, m/s² (standard gravity, = scipy.constants.g).
+STANDARD_GRAVITY_M_PER_S2: float = 9.80665
+#: Remanence of a sintered NdFeB magnet, T (grades N35–N52: 1.17–1.45 T).
+MAGNET_REMANENCE_T: float = 1.2
+#: Density of sintered NdFeB, kg/m³.
+MAGNET_DENSITY_KG_PER_M3: float = 7500.0
+#: London penetration depth, m: YBa2Cu3O7 in-plane, order of magnitude (150 nm).
+PENETRATION_DEPTH_M: float = 150e-9
+#: Height of the magnet's centre when the superconductor is cooled, m.
+COOLING_HEIGHT_M: float = 10e-3
+
+# C23, C24, condensed states (mechanism.states)
+#: The paper's cage height of YBa2Cu3O7 (Table I), Å: Tc = 1320/3.672² = 97.9 K.
+STATES_H_A: float = 3.6720
+#: Square-lattice constant, Å: the CuO2 plaquette edge of YBa2Cu3O7 (a 3.82, b 3.89), rounded.
+STATES_LATTICE_A: float = 3.85
+#: Applied field, V/m. For the default cage the drift is then A = 234 Å against a
+#: thermal rms of 14 Å at Tc (A²/sigma² = 279): the energy travels hundreds of cells.
+STATES_FIELD_V_PER_M: float = 1.0e8

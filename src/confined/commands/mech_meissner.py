@@ -8,13 +8,11 @@ from typing import TYPE_CHECKING
 import click
 
 from confined.commands.options import echo_json, json_option
-from confined.mechanism.meissner import (
-    DEFAULT_COOLING_HEIGHT_M,
-    DEFAULT_LAMBDA_M,
-    DEFAULT_MAGNET_DENSITY_KG_PER_M3,
-    DEFAULT_REMANENCE_T,
-    STANDARD_GRAVITY_M_PER_S2,
-)
+from confined.defaults import COOLING_HEIGHT_M as DEFAULT_COOLING_HEIGHT_M
+from confined.defaults import MAGNET_DENSITY_KG_PER_M3 as DEFAULT_MAGNET_DENSITY_KG_PER_M3
+from confined.defaults import MAGNET_REMANENCE_T as DEFAULT_REMANENCE_T
+from confined.defaults import PENETRATION_DEPTH_M as DEFAULT_LAMBDA_M
+from confined.defaults import STANDARD_GRAVITY_M_PER_S2
 
 if TYPE_CHECKING:
     from confined.mechanism.meissner import MeissnerBalance

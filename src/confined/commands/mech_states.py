@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 import click
 
 from confined.commands.options import echo_json, json_option, out_option
+from confined.defaults import LAMBDA_K_A2
+from confined.defaults import STATES_FIELD_V_PER_M as DEFAULT_FIELD_V_PER_M
+from confined.defaults import STATES_H_A as DEFAULT_H_A
 from confined.errors import ConfinedError
-from confined.mechanism.states import DEFAULT_FIELD_V_PER_M, DEFAULT_H_A
-from confined.theory import LAMBDA_CU_K_A2
 
 if TYPE_CHECKING:
     from confined.mechanism.states import StatesReport
@@ -35,7 +36,7 @@ _FIGURE_SUFFIXES = (".png", ".svg")
     "--lambda-K-A2",
     "lambda_K_A2",
     type=float,
-    default=LAMBDA_CU_K_A2,
+    default=LAMBDA_K_A2["cuprate"],
     show_default=True,
     help="Lambda of Tc = lambda/h², K·Å².",
 )

@@ -43,6 +43,7 @@ from typing import Any
 from scipy import constants as sc
 from scipy.optimize import brentq
 
+from confined import defaults as _d
 from confined.errors import ConfinedError
 
 __all__ = [
@@ -62,16 +63,12 @@ __all__ = [
     "meissner_balance",
 ]
 
-#: g, m/s² (standard gravity).
-STANDARD_GRAVITY_M_PER_S2: float = sc.g
-#: Remanence of a sintered NdFeB magnet, T (grades N35–N52: 1.17–1.45 T).
-DEFAULT_REMANENCE_T: float = 1.2
-#: Density of sintered NdFeB, kg/m³.
-DEFAULT_MAGNET_DENSITY_KG_PER_M3: float = 7500.0
-#: London penetration depth, m: YBa2Cu3O7 in-plane, order of magnitude (150 nm).
-DEFAULT_LAMBDA_M: float = 150e-9
-#: Height of the magnet's centre when the superconductor is cooled, m.
-DEFAULT_COOLING_HEIGHT_M: float = 10e-3
+# defaults live in confined.defaults (shared with the CLI); the names here are kept
+STANDARD_GRAVITY_M_PER_S2: float = _d.STANDARD_GRAVITY_M_PER_S2
+DEFAULT_REMANENCE_T: float = _d.MAGNET_REMANENCE_T
+DEFAULT_MAGNET_DENSITY_KG_PER_M3: float = _d.MAGNET_DENSITY_KG_PER_M3
+DEFAULT_LAMBDA_M: float = _d.PENETRATION_DEPTH_M
+DEFAULT_COOLING_HEIGHT_M: float = _d.COOLING_HEIGHT_M
 
 _MU0: float = sc.mu_0
 _R5: float = 16.0**0.2  # where d/du of the two image terms balance

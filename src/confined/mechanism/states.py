@@ -48,6 +48,7 @@ from typing import Any
 import numpy as np
 from scipy import constants as sc
 
+from confined import defaults as _d
 from confined.defaults import GAP_RATIO
 from confined.errors import ConfinedError
 from confined.mechanism._rng import RngLike, ensure_rng
@@ -98,13 +99,10 @@ FIG11_PANELS: dict[str, str] = {
     "metallic": "d",
     "superconducting": "e",
 }
-#: The paper's cage height of YBa2Cu3O7 (Table I), Å: Tc = 1320/3.672² = 97.9 K.
-DEFAULT_H_A: float = 3.6720
-#: Square-lattice constant, Å: the CuO2 plaquette edge of YBa2Cu3O7 (a 3.82, b 3.89), rounded.
-DEFAULT_LATTICE_A: float = 3.85
-#: Applied field, V/m. For the default cage the drift is then A = 234 Å against a
-#: thermal rms of 14 Å at Tc (A²/sigma² = 279): the energy travels hundreds of cells.
-DEFAULT_FIELD_V_PER_M: float = 1.0e8
+# defaults live in confined.defaults (shared with the CLI); the names here are kept
+DEFAULT_H_A: float = _d.STATES_H_A
+DEFAULT_LATTICE_A: float = _d.STATES_LATTICE_A
+DEFAULT_FIELD_V_PER_M: float = _d.STATES_FIELD_V_PER_M
 #: Largest lattice accepted (two float32 arrays of this size are 80 MB).
 MAX_ELECTRONS: int = 10_000_000
 

@@ -21,6 +21,7 @@ __all__ = [
     "square_cells",
     "common_normal",
     "group_values",
+    "mean_edge_A",
 ]
 
 #: Elements treated as anions: never an apex cation, they end an apex search.
@@ -193,6 +194,11 @@ def square_cells(
         corners = np.array([r, r + u, f + vec[same[0]], r + w])
         out.append(SquareCell(atom=a, corners=corners, centre=corners.mean(axis=0), u=u, w=w))
     return out
+
+
+def mean_edge_A(squares: Sequence[SquareCell]) -> float:
+    """Mean edge length of the squares of a net (Cu–Cu or Fe–Fe spacing), Å."""
+    return float(np.mean([np.linalg.norm(x) for sq in squares for x in (sq.u, sq.w)]))
 
 
 def group_values(values: np.ndarray, tol: float) -> np.ndarray:

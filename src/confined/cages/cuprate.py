@@ -15,7 +15,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from confined.cages.common import ANIONS, CageParams, snap_normal, sorted_cages, square_cells
+from confined.cages.common import (
+    ANIONS,
+    CageParams,
+    mean_edge_A,
+    snap_normal,
+    sorted_cages,
+    square_cells,
+)
 from confined.cages.model import PHASE_NAMES, Cage, CageAnalysis, HeightAtom, Layer
 from confined.cages.periodic import (
     PeriodicCloud,
@@ -229,7 +236,7 @@ def find_cuprate_cages(
         normal=normal,
         hkl=hkl,
         period_A=period,
-        net_spacing_A=float(np.mean([np.linalg.norm(x) for sq in squares for x in (sq.u, sq.w)])),
+        net_spacing_A=mean_edge_A(squares),
         layers=layers,
         cages=ordered,
         warnings=tuple(warnings),

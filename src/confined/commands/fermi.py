@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
@@ -16,10 +15,9 @@ from confined.commands.options import (
     phases_from_cli,
 )
 from confined.errors import ConfinedError
+from confined.plot._figure import check_figure_path
 
 __all__ = ["command"]
-
-_SUFFIXES = (".png", ".svg")
 
 
 @click.command("fermi")
@@ -66,8 +64,8 @@ def command(
     gap_ratio: float,
 ) -> None:
     """Brillouin zone of the active square net with one ring per confined electron state."""
-    if out is not None and Path(out).suffix.lower() not in _SUFFIXES:
-        raise ConfinedError(f"--out {out}: the figure must end in .png or .svg")
+    if out is not None:
+        check_figure_path(out, f"--out {out}")
     cal: tuple[str, float] | None = None
     if kf is not None:
         try:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
 
 from confined import defaults
 from confined.commands.options import echo_json, json_option, out_option, parse_pairs
-from confined.errors import ConfinedError
+from confined.plot._figure import check_figure_path
 
 __all__ = ["command"]
-
-_SUFFIXES = (".png", ".svg")
 
 
 @click.command("gap")
@@ -83,8 +80,8 @@ def command(
     gap_ratio: float,
 ) -> None:
     """Gap symmetry of every cage of SOURCE from the Ewald potential of its ions."""
-    if out is not None and Path(out).suffix.lower() not in _SUFFIXES:
-        raise ConfinedError(f"--out {out}: the figure must end in .png or .svg")
+    if out is not None:
+        check_figure_path(out, f"--out {out}")
     q = parse_pairs(charges, "ELEMENT")
 
     from confined.predict.gap import predict_gap

@@ -8,11 +8,9 @@ from typing import Any
 import click
 
 from confined.commands.options import echo_json, json_option, out_option
-from confined.errors import ConfinedError
+from confined.plot._figure import check_figure_path, save_figure
 
 __all__ = ["command", "fdtd"]
-
-_FIGURE_SUFFIXES = (".png", ".svg")
 
 
 def fdtd(
@@ -33,8 +31,8 @@ def fdtd(
 
     from confined.mechanism.fdtd import FdtdSetup, run_fdtd
 
-    if out_path is not None and Path(out_path).suffix.lower() not in _FIGURE_SUFFIXES:
-        raise ConfinedError(f"--out {out_path}: the figure must be a .png or .svg file")
+    if out_path is not None:
+        check_figure_path(out_path, f"--out {out_path}")
     setup = replace(FdtdSetup(), eps_r=eps_r, leakage_S_per_m=leakage_S_per_m).validate()
     result = run_fdtd(setup, n_steps=n_steps)
     doc = result.to_dict()
@@ -50,11 +48,12 @@ def fdtd(
     if out_path is not None:
         from confined.plot.mechanism_fdtd import fdtd_plot_data, render_fdtd
 
-        fig = render_fdtd(fdtd_plot_data(result, others))
-        try:
-            fig.savefig(out_path, dpi=110)
-        except OSError as exc:
-            raise ConfinedError(f"--out {out_path}: cannot write ({exc.strerror})") from None
+        save_figure(
+            render_fdtd(fdtd_plot_data(result, others)),
+            out_path,
+            dpi=110,
+            label=f"--out {out_path}",
+        )
     return doc
 
 

@@ -8,11 +8,9 @@ from typing import Any
 import click
 
 from confined.commands.options import echo_json, json_option, out_option
-from confined.errors import ConfinedError
+from confined.plot._figure import check_figure_path, save_figure
 
 __all__ = ["command", "pair"]
-
-_FIGURE_SUFFIXES = (".png", ".svg")
 
 
 def pair(
@@ -34,17 +32,18 @@ def pair(
     """
     from confined.mechanism.fields import pair_summary
 
-    if out_path is not None and Path(out_path).suffix.lower() not in _FIGURE_SUFFIXES:
-        raise ConfinedError(f"--out {out_path}: the figure must be a .png or .svg file")
+    if out_path is not None:
+        check_figure_path(out_path, f"--out {out_path}")
     doc = pair_summary(separation_A=separation_A, grid_n=grid_n, extent_A=extent_A).to_dict()
     if out_path is not None:
         from confined.plot.mechanism_fields import pair_plot_data, render_pair_fields
 
-        fig = render_pair_fields(pair_plot_data(separation_A, grid_n, extent_A))
-        try:
-            fig.savefig(out_path, dpi=110)
-        except OSError as exc:
-            raise ConfinedError(f"--out {out_path}: cannot write ({exc.strerror})") from None
+        save_figure(
+            render_pair_fields(pair_plot_data(separation_A, grid_n, extent_A)),
+            out_path,
+            dpi=110,
+            label=f"--out {out_path}",
+        )
     return doc
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -11,14 +10,12 @@ from confined.commands.options import echo_json, json_option, out_option
 from confined.defaults import LAMBDA_K_A2
 from confined.defaults import STATES_FIELD_V_PER_M as DEFAULT_FIELD_V_PER_M
 from confined.defaults import STATES_H_A as DEFAULT_H_A
-from confined.errors import ConfinedError
+from confined.plot._figure import check_figure_path
 
 if TYPE_CHECKING:
     from confined.mechanism.states import StatesReport
 
 __all__ = ["command"]
-
-_FIGURE_SUFFIXES = (".png", ".svg")
 
 
 @click.command("states")
@@ -76,8 +73,8 @@ def command(
     """Insulating, normal, metallic and superconducting states: |P|, phi1, phi2, V, R (Fig. 11)."""
     from confined.mechanism.states import states_report
 
-    if out_path is not None and Path(out_path).suffix.lower() not in _FIGURE_SUFFIXES:
-        raise ConfinedError(f"--out {out_path}: the figure must be a .png or .svg file")
+    if out_path is not None:
+        check_figure_path(out_path, f"--out {out_path}")
     report = states_report(
         n,
         temperature_K=temperature_K,

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from confined.commands.options import echo_json, out_option, phase_source_options, phases_from_cli
-from confined.errors import ConfinedError
+from confined.plot._figure import check_figure_path, save_figure
 
 if TYPE_CHECKING:
     from confined.predict.pressure import PressureCurve
 
 __all__ = ["command"]
-
-_FIGURE_SUFFIXES = (".png", ".svg")
 
 
 @click.command("pressure")
@@ -74,8 +71,8 @@ def command(
     from confined.predict.pressure import parse_gpa_range, pressure_curve
 
     gpa = parse_gpa_range(gpa_spec)
-    if out_path is not None and Path(out_path).suffix.lower() not in _FIGURE_SUFFIXES:
-        raise ConfinedError(f"--out {out_path}: the figure must be a .png or .svg file")
+    if out_path is not None:
+        check_figure_path(out_path, f"--out {out_path}")
     phase_set = phases_from_cli(source, h_overrides, heights)
     curve = pressure_curve(
         phase_set,
@@ -89,11 +86,9 @@ def command(
     if out_path is not None:
         from confined.plot.pressure import pressure_plot_data, render_pressure
 
-        fig = render_pressure(pressure_plot_data(curve))
-        try:
-            fig.savefig(out_path, dpi=150)
-        except OSError as exc:
-            raise ConfinedError(f"--out {out_path}: cannot write ({exc.strerror})") from None
+        save_figure(
+            render_pressure(pressure_plot_data(curve)), out_path, dpi=150, label=f"--out {out_path}"
+        )
     if as_json:
         echo_json(curve.to_dict())
     else:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["figure_and_axes"]
+__all__ = ["figure_and_axes", "check_figure_path", "save_figure", "FIGURE_SUFFIXES"]
 
 
 def figure_and_axes(
@@ -24,3 +25,43 @@ def figure_and_axes(
         return ax.get_figure(), ax
     fig = Figure(figsize=figsize, layout="constrained")
     return fig, fig.add_subplot()
+
+
+#: The figure formats every command writes.
+FIGURE_SUFFIXES: tuple[str, ...] = (".png", ".svg")
+
+
+def check_figure_path(path: str | Path, label: str | None = None) -> Path:
+    """The output path of a figure, or a one-line ConfinedError if it is not .png/.svg.
+
+    Args:
+        path: where the figure goes.
+        label: how to name it in the message (default: the path itself).
+    """
+    from confined.errors import ConfinedError
+
+    out = Path(path)
+    if out.suffix.lower() not in FIGURE_SUFFIXES:
+        raise ConfinedError(f"{label or out}: the figure must be a .png or .svg file")
+    return out
+
+
+def save_figure(fig: Figure, path: str | Path, *, dpi: int = 150, label: str | None = None) -> Path:
+    """Write a figure as PNG or SVG; SVG text stays text and ids are reproducible.
+
+    Raises:
+        ConfinedError: another suffix, or a file that cannot be written (one line).
+    """
+    from matplotlib import rc_context
+
+    from confined.errors import ConfinedError
+
+    out = check_figure_path(path, label)
+    try:
+        with rc_context({"svg.fonttype": "none", "svg.hashsalt": "confined"}):
+            fig.savefig(out, dpi=dpi, format=out.suffix.lower()[1:])
+    except OSError as exc:
+        raise ConfinedError(
+            f"{label or out}: cannot write the figure ({exc.strerror or exc})"
+        ) from None
+    return out

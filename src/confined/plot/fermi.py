@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from confined.errors import ConfinedError
-from confined.plot._figure import figure_and_axes
+from confined.plot._figure import check_figure_path, figure_and_axes, save_figure
 from confined.predict.fermi import (
     M_CORNERS,
     FermiArc,
@@ -30,7 +29,6 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
-    "FIGURE_SUFFIXES",
     "FermiCurve",
     "FermiPlotData",
     "fermi_plot_data",
@@ -39,7 +37,6 @@ __all__ = [
 ]
 
 #: File types the figure can be written to.
-FIGURE_SUFFIXES: tuple[str, ...] = (".png", ".svg")
 
 _GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "mu": "μ"}
 _PHASE_COLOUR = {"alpha": "tab:red", "beta": "tab:blue", "gamma": "tab:green"}
@@ -320,15 +317,5 @@ def write_fermi_figure(image: FermiImage, path: str | Path, dpi: int = 150) -> P
     Raises:
         ConfinedError: another suffix, or a file that cannot be written.
     """
-    from matplotlib import rc_context
-
-    out = Path(path)
-    if out.suffix.lower() not in FIGURE_SUFFIXES:
-        raise ConfinedError(f"{out}: figure must end in .png or .svg")
-    fig = render_fermi_image(fermi_plot_data(image))
-    try:
-        with rc_context({"svg.fonttype": "none", "svg.hashsalt": "confined"}):
-            fig.savefig(out, dpi=dpi, format=out.suffix.lower()[1:])
-    except OSError as exc:
-        raise ConfinedError(f"{out}: cannot write the figure ({exc.strerror or exc})") from None
-    return out
+    check_figure_path(path)
+    return save_figure(render_fermi_image(fermi_plot_data(image)), path, dpi=dpi)

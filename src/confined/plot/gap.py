@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from confined.errors import ConfinedError
+from confined.plot._figure import check_figure_path, save_figure
 from confined.predict.gap import ION_PLANE_TOL_A, GapAnalysis, gap_from_barrier
 
 if TYPE_CHECKING:
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
-    "FIGURE_SUFFIXES",
     "GapPlotData",
     "gap_plot_data",
     "render_potential_map",
@@ -35,7 +35,6 @@ __all__ = [
 ]
 
 #: File types the figure can be written to.
-FIGURE_SUFFIXES: tuple[str, ...] = (".png", ".svg")
 
 #: Colour limits of the map: the range of U within this many nearest-ion distances of
 #: the centre (the cage interior; the point-charge potential diverges at every ion).
@@ -247,15 +246,5 @@ def write_gap_figure(
     Raises:
         ConfinedError: another suffix, no map, or a file that cannot be written.
     """
-    from matplotlib import rc_context
-
-    out = Path(path)
-    if out.suffix.lower() not in FIGURE_SUFFIXES:
-        raise ConfinedError(f"{out}: figure must end in .png or .svg")
-    fig = render_gap_figure(gap_plot_data(analysis, cage))
-    try:
-        with rc_context({"svg.fonttype": "none", "svg.hashsalt": "confined"}):
-            fig.savefig(out, dpi=dpi, format=out.suffix.lower()[1:])
-    except OSError as exc:
-        raise ConfinedError(f"{out}: cannot write the figure ({exc.strerror or exc})") from None
-    return out
+    check_figure_path(path)
+    return save_figure(render_gap_figure(gap_plot_data(analysis, cage)), path, dpi=dpi)

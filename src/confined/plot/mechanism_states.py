@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from confined.errors import ConfinedError
-from confined.plot._figure import figure_and_axes
+from confined.plot._figure import check_figure_path, figure_and_axes, save_figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -40,7 +40,6 @@ STATE_COLOURS: dict[str, str] = {
     "superconducting": "tab:blue",
 }
 _CURVE_COLOURS: tuple[str, ...] = ("tab:blue", "tab:orange")
-FIGURE_SUFFIXES: tuple[str, ...] = (".png", ".svg")
 
 
 @dataclass(frozen=True)
@@ -243,12 +242,5 @@ def write_states_figure(report: StatesReport, path: str | Path, dpi: int = 120) 
     Raises:
         ConfinedError: another suffix, or a file that cannot be written.
     """
-    out = Path(path)
-    if out.suffix.lower() not in FIGURE_SUFFIXES:
-        raise ConfinedError(f"{out}: the figure must be a .png or .svg file")
-    fig = render_states(states_plot_data(report))
-    try:
-        fig.savefig(out, dpi=dpi)
-    except OSError as exc:
-        raise ConfinedError(f"{out}: cannot write ({exc.strerror})") from None
-    return out
+    check_figure_path(path)
+    return save_figure(render_states(states_plot_data(report)), path, dpi=dpi)

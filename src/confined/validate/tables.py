@@ -481,10 +481,9 @@ def write_report(tables: Tables, out_dir: str | Path, *, figure: bool = True) ->
         w.writerows(_csv_rows(tables))
     paths[2].write_text(json.dumps(tables.to_dict(), indent=2), encoding="utf-8")
     if figure:
+        from confined.plot._figure import save_figure
         from confined.plot.tables import render_tc_vs_inverse_h2, tc_vs_inverse_h2_data
 
         fig = render_tc_vs_inverse_h2(tc_vs_inverse_h2_data(tables))
-        png = out / "tc_vs_inverse_h2.png"
-        fig.savefig(png, dpi=150)
-        paths.append(png)
+        paths.append(save_figure(fig, out / "tc_vs_inverse_h2.png", dpi=150))
     return paths

@@ -9,6 +9,8 @@ __all__ = [
     "LAMBDA_K_A2",
     "GAP_RATIO",
     "MIN_OCCUPANCY",
+    "MAX_ATOMS",
+    "MAX_FILE_MB",
     "CU_O_MAX_A",
     "FE_X_MAX_A",
     "FE_FE_MAX_A",
@@ -39,6 +41,14 @@ GAP_RATIO: float = 2.14
 
 #: Disorder rule: a site whose total occupancy is below this is treated as empty.
 MIN_OCCUPANCY: float = 0.5
+
+#: Largest structure (atoms in the cell, after symmetry expansion) analysed unless the
+#: caller lifts the cap (``max_atoms=None`` in the API, ``--max-atoms 0`` on the CLI).
+MAX_ATOMS: int = 100_000
+
+#: Largest structure file read (MB, after decompression); larger files are refused
+#: before they are parsed (a guard against devices, FIFOs and runaway inputs).
+MAX_FILE_MB: float = 200.0
 
 #: Bond cut-offs (Å) for recognising CuO2 planes and Fe–anion layers.
 CU_O_MAX_A: float = 2.15

@@ -11,6 +11,8 @@ __all__ = [
     "StructureInputError",
     "CatalogError",
     "GeometryError",
+    "ParameterError",
+    "OutputError",
     "ConfinedWarning",
 ]
 
@@ -29,6 +31,18 @@ class CatalogError(ConfinedError):
 
 class GeometryError(ConfinedError):
     """A structure whose geometry the cage finder cannot interpret."""
+
+
+class ParameterError(ConfinedError, ValueError):
+    """An option or API argument out of its domain (unknown name, non-finite, non-positive,
+    empty range, too large to compute), or of the wrong type.
+
+    It is also a ``ValueError`` so that callers catching the built-in keep working.
+    """
+
+
+class OutputError(ConfinedError, OSError):
+    """A result that cannot be written (missing folder, permission, disk full)."""
 
 
 class ConfinedWarning(UserWarning):

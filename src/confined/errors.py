@@ -34,8 +34,10 @@ class GeometryError(ConfinedError):
 
 
 class ParameterError(ConfinedError, ValueError):
-    """An option or API argument out of its domain (unknown name, non-finite, non-positive,
-    empty range, too large to compute), or of the wrong type.
+    """An option or API argument out of its domain, or of the wrong type.
+
+    Out of its domain: an unknown name, a non-finite or non-positive number, an empty
+    range, a size too large to compute.
 
     It is also a ``ValueError`` so that callers catching the built-in keep working.
     """

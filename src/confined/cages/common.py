@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from confined import defaults as _d
+from confined.cages.canonical import H_TIE_A
 from confined.cages.model import PHASE_NAMES, Cage
 from confined.cages.periodic import PeriodicCloud, plane_normal, stacking_period
 from confined.cages.polyhedron import COPLANAR_TOL_A
@@ -123,7 +125,18 @@ def snap_normal(
 def sorted_cages(cages: Sequence[Cage], params: CageParams) -> tuple[tuple[Cage, ...], list[str]]:
     """Cages in report order (phase, then +, -, unsigned) and warnings on height spreads."""
     order = {"+": 0, "-": 1, "": 2}
-    out = tuple(sorted(cages, key=lambda c: (PHASE_NAMES.index(c.phase), order[c.sign], c.h_A)))
+
+    def cmp(a: Cage, b: Cage) -> int:
+        ka = (PHASE_NAMES.index(a.phase), order[a.sign])
+        kb = (PHASE_NAMES.index(b.phase), order[b.sign])
+        if ka != kb:
+            return -1 if ka < kb else 1
+        if abs(a.h_A - b.h_A) > H_TIE_A:  # heights equal to noise are a tie
+            return -1 if a.h_A < b.h_A else 1
+        ta, tb = (a.apex_species, a.layer_index), (b.apex_species, b.layer_index)
+        return (ta > tb) - (ta < tb)
+
+    out = tuple(sorted(cages, key=functools.cmp_to_key(cmp)))
     warnings = [
         f"{c.label}: heights spread over {c.h_spread_A:.3f} Å in this cell"
         for c in out

@@ -10,11 +10,11 @@ only alpha.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
+from confined.cages.canonical import fsum_mean, home_shift, representative, ring_order
 from confined.cages.common import (
     ANIONS,
     CageParams,
@@ -29,7 +29,6 @@ from confined.cages.periodic import (
     axis_first,
     cluster_heights,
     plane_normal,
-    wrap_height,
 )
 from confined.cages.polyhedron import Polyhedron
 
@@ -127,6 +126,7 @@ def find_cuprate_cages(
         lattice, frac, float(np.hypot(params.apex_max_A, params.apex_lateral_tol_A))
     )
     cart = frac @ lattice
+    inv = np.linalg.inv(lattice)
     atoms, nets, normals = _cu_net(cloud, cart, sym, cu, params)
     if not atoms:
         return "no CuO2 plane (no Cu with four bridging in-plane O)"
@@ -168,18 +168,14 @@ def find_cuprate_cages(
 
     n_planes = len(plane_heights)
 
-    # apex layers of each plane: (species, height mod period), majority over its plaquettes
-    def key(pq: _Plaquette, end: tuple[int, np.ndarray, float]) -> tuple[str, float]:
-        return str(sym[end[0]]), float(wrap_height(pq.centre @ normal + end[1] @ normal, period))
-
-    up_keys: dict[int, Counter] = {i: Counter() for i in range(n_planes)}
-    dn_keys: dict[int, Counter] = {i: Counter() for i in range(n_planes)}
+    # the apex atoms (home-cell indices) above and below each plane: two planes are in one
+    # block when they share apex atoms, as the two planes of Bi-2212 share the Ca layer
+    up_atoms: dict[int, set[int]] = {i: set() for i in range(n_planes)}
+    dn_atoms: dict[int, set[int]] = {i: set() for i in range(n_planes)}
     for pq in plaquettes:
-        s, h = key(pq, pq.up)
-        up_keys[pq.plane][(s, round(h, 1))] += 1
-        s, h = key(pq, pq.dn)
-        dn_keys[pq.plane][(s, round(h, 1))] += 1
-    depth, side = _block_depths(up_keys, dn_keys, period)
+        up_atoms[pq.plane].add(int(pq.up[0]))
+        dn_atoms[pq.plane].add(int(pq.dn[0]))
+    depth, side = _block_depths(up_atoms, dn_atoms)
 
     finite = sorted({d for d in depth.values() if d is not None}, reverse=True)
     phase_of_depth = {d: PHASE_NAMES[min(i, len(PHASE_NAMES) - 1)] for i, d in enumerate(finite)}
@@ -203,19 +199,22 @@ def find_cuprate_cages(
     cages: list[Cage] = []
     for (phase, sign, s_dn, s_up), members in groups.items():
         hs = np.array([np.linalg.norm(m.up[1] - m.dn[1]) for m in members])
-        rep = members[int(np.argmin(np.abs(hs - np.median(hs))))]
-        lo, hi = rep.centre + rep.dn[1], rep.centre + rep.up[1]
+        rep = members[representative(hs, np.array([m.centre for m in members]) @ inv)]
+        shift = home_shift(rep.centre, lattice, inv)
+        centre = rep.centre + shift
+        corners = rep.corners[ring_order(rep.corners, rep.centre, normal)] + shift
+        lo, hi = centre + rep.dn[1], centre + rep.up[1]
         poly = Polyhedron.from_vertices(
-            np.vstack([rep.corners, lo, hi]),
+            np.vstack([corners, lo, hi]),
             ["Cu"] * 4 + [s_dn, s_up],
-            rep.centre,
+            centre,
             coplanar_tol_A=params.coplanar_tol_A,
         )
         cages.append(
             Cage(
                 phase=phase,
                 sign=sign,
-                h_A=float(hs.mean()),
+                h_A=fsum_mean(hs),
                 polyhedron=poly,
                 apex_species=(s_dn, s_up),
                 height_atoms=(
@@ -244,33 +243,24 @@ def find_cuprate_cages(
 
 
 def _block_depths(
-    up_keys: dict[int, Counter], dn_keys: dict[int, Counter], period: float
+    up_atoms: dict[int, set[int]], dn_atoms: dict[int, set[int]]
 ) -> tuple[dict[int, int | None], dict[int, str]]:
     """Depth of each plane inside its block and its sign in a mirror pair.
 
-    Two planes belong to one block when the upper apex layer of one is the lower
-    apex layer of the other (same species at the same height): they share it, as
-    the two planes of Bi-2212 share the Ca layer.
+    Plane j follows plane i in a block when the apex atoms above i are apex atoms
+    below j (they share that layer of cations). Shared atoms are compared by
+    identity, not by species or height, so a mixed layer (Eu/Pr) or one that straddles
+    the cell boundary links its two planes in every cell setting.
     """
-
-    def top(c: Counter) -> tuple[str, float]:
-        return c.most_common(1)[0][0]
-
-    n = len(up_keys)
-    present = [i for i in range(n) if up_keys[i]]
-
-    def same(a: tuple[str, float], b: tuple[str, float]) -> bool:
-        dh = abs(a[1] - b[1]) % period
-        return a[0] == b[0] and min(dh, period - dh) < 0.15
-
+    present = [i for i in sorted(up_atoms) if up_atoms[i]]
     nxt: dict[int, int] = {}
     prv: dict[int, int] = {}
     for i in present:
-        for j in present:
-            if same(top(up_keys[i]), top(dn_keys[j])):
-                nxt[i] = j
-                prv[j] = i
-                break
+        shared = [(len(up_atoms[i] & dn_atoms[j]), j) for j in present]
+        best = max(shared, key=lambda nj: (nj[0], -nj[1]))
+        if best[0]:
+            nxt[i] = best[1]
+            prv[best[1]] = i
 
     def walk(i: int, links: dict[int, int]) -> int | None:
         seen = {i}

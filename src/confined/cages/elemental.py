@@ -11,6 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from confined.cages.canonical import (
+    POS_TOL_A,
+    fsum_mean,
+    home_shift,
+    lex_order,
+    representative,
+)
 from confined.cages.common import CageParams
 from confined.cages.model import Cage, CageAnalysis, HeightAtom
 from confined.cages.periodic import PeriodicCloud
@@ -105,22 +112,26 @@ def find_elemental_cages(
     if not found:
         return f"{element}: no octahedral holes"
     hs = np.array([f[0] for f in found])
-    rep = found[int(np.argmin(np.abs(hs - np.median(hs))))]
+    inv = np.linalg.inv(lattice)
+    h_rep, site, verts = found[representative(hs, np.array([f[1] for f in found]) @ inv)]
+    shift = home_shift(site, lattice, inv)
+    six = verts - site
+    six = six[lex_order(six, POS_TOL_A)]
+    site = site + shift
     poly = Polyhedron.from_vertices(
-        rep[2], [element] * 6, rep[1], coplanar_tol_A=params.coplanar_tol_A
+        site + six, [element] * 6, site, coplanar_tol_A=params.coplanar_tol_A
     )
-    six = rep[2] - rep[1]
-    far = int(np.argmax(np.linalg.norm(six, axis=1) < rep[0] / 2 + 1e-3))
+    far = int(np.argmax(np.linalg.norm(six, axis=1) < h_rep / 2 + 1e-3))
     opp = int(np.argmin(np.linalg.norm(six + six[far], axis=1)))
     cage = Cage(
         phase="alpha",
         sign="",
-        h_A=float(hs.mean()),
+        h_A=fsum_mean(hs),
         polyhedron=poly,
         apex_species=(element, element),
         height_atoms=(
-            HeightAtom(element, rep[2][far], "apex"),
-            HeightAtom(element, rep[2][opp], "apex"),
+            HeightAtom(element, site + six[far], "apex"),
+            HeightAtom(element, site + six[opp], "apex"),
         ),
         layer_index=-1,
         multiplicity=len(found),

@@ -16,10 +16,18 @@ above and below the centres of the Fe squares.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
+from confined.cages.canonical import (
+    H_TIE_A,
+    fsum_mean,
+    home_shift,
+    representative,
+    ring_order,
+)
 from confined.cages.common import (
     ANIONS,
     CageParams,
@@ -51,9 +59,12 @@ class _Site:
     sign: str
     h: float
     centre: np.ndarray
-    vertices: np.ndarray
-    species: list[str]
-    height_atoms: tuple[HeightAtom, ...]
+    square_centre: np.ndarray  # (3,) centre of the Fe square, in the Fe plane
+    corners: np.ndarray  # (4, 3) the Fe square
+    ring: np.ndarray  # (k, 3) the anions of the sheet on the far side
+    ring_species: list[str]
+    tip: np.ndarray  # (3,) the axis anion (alpha) or the apex cation (outer)
+    tip_species: str
     apex: tuple[str, str]
 
 
@@ -107,6 +118,7 @@ def find_iron_cages(
     )
     cloud = PeriodicCloud.build(lattice, frac, cutoff)
     cart = frac @ lattice
+    inv = np.linalg.inv(lattice)
     atoms, nets, normals = _fe_net(cloud, cart, sym, fe, params)
     if not atoms:
         return "no Fe square net with anions above and below"
@@ -151,11 +163,12 @@ def find_iron_cages(
         z_axis, z_ring = abs(t[k]), float(np.mean(np.abs(t[ring])))
         sheet_heights[plane][0 if s < 0 else 1].append(z_axis)
         sheet_heights[plane][1 if s < 0 else 0].append(z_ring)
-        layer_anion[plane] = str(sym[idx[k]])
+        layer_anion.setdefault(plane, Counter())[str(sym[idx[k]])] += 1
         x_axis = sq.centre + vec[k]
         x_ring = sq.centre + vec[ring]
-        x_sym = [str(v) for v in sym[idx[ring]]]
-        lo, hi = (x_ring[0], x_axis) if s > 0 else (x_axis, x_ring[0])
+        order = ring_order(x_ring, sq.centre, normal)
+        x_ring = x_ring[order]
+        x_sym = [str(v) for v in sym[idx[ring]][order]]
         sites.append(
             _Site(
                 plane=plane,
@@ -163,12 +176,12 @@ def find_iron_cages(
                 sign="+" if s > 0 else "-",
                 h=z_axis + z_ring,
                 centre=sq.centre,
-                vertices=np.vstack([sq.corners, x_axis[None, :], x_ring]),
-                species=["Fe"] * 4 + [str(sym[idx[k]])] + x_sym,
-                height_atoms=(
-                    HeightAtom(str(sym[idx[k]]) if s < 0 else x_sym[0], lo, "lower anion sheet"),
-                    HeightAtom(str(sym[idx[k]]) if s > 0 else x_sym[0], hi, "upper anion sheet"),
-                ),
+                square_centre=sq.centre,
+                corners=sq.corners,
+                ring=x_ring,
+                ring_species=x_sym,
+                tip=x_axis,
+                tip_species=str(sym[idx[k]]),
                 apex=(str(sym[idx[k]]), x_sym[0]) if s < 0 else (x_sym[0], str(sym[idx[k]])),
             )
         )
@@ -188,7 +201,6 @@ def find_iron_cages(
         apex_sym = str(sym[hit[0]])
         apex_pos = sq.centre + hit[1]
         h = z_ring + hit[2]
-        fe_ref = sq.centre  # the Fe plane through the square's corners
         sites.append(
             _Site(
                 plane=plane,
@@ -196,12 +208,12 @@ def find_iron_cages(
                 sign="+" if s < 0 else "-",
                 h=h,
                 centre=site,
-                vertices=np.vstack([sq.corners, x_ring, apex_pos[None, :]]),
-                species=["Fe"] * 4 + x_sym + [apex_sym],
-                height_atoms=(
-                    HeightAtom("Fe", fe_ref, "Fe plane"),
-                    HeightAtom(apex_sym, apex_pos, "apex cation"),
-                ),
+                square_centre=sq.centre,
+                corners=sq.corners,
+                ring=x_ring,
+                ring_species=x_sym,
+                tip=apex_pos,
+                tip_species=apex_sym,
                 apex=("Fe", apex_sym) if s < 0 else (apex_sym, "Fe"),
             )
         )
@@ -215,9 +227,12 @@ def find_iron_cages(
             -float(np.mean(lo)) if lo else float("nan"),
             float(np.mean(hi)) if hi else float("nan"),
         )
+        anions = layer_anion.get(i)
+        # the layer's anion: the most common one on the square axes, ties alphabetical
+        anion = min(anions.items(), key=lambda kv: (-kv[1], kv[0]))[0] if anions else "X"
         layers.append(
             Layer(
-                kind=f"Fe{layer_anion.get(i, 'X')}",
+                kind=f"Fe{anion}",
                 height_A=float(hgt),
                 n_cations=int(np.sum(plane_of_atom == i)),
                 anion_heights_A=anion_h,
@@ -231,10 +246,17 @@ def find_iron_cages(
         hs = np.array([st.h for st in outer])
         labels = group_values(hs, max(5 * params.same_cage_tol_A, 0.05))
         species_of = [st.apex[0] if st.apex[1] == "Fe" else st.apex[1] for st in outer]
-        type_keys = sorted(
-            {(labels[i], species_of[i]) for i in range(len(outer))},
-            key=lambda k: float(np.mean(hs[(labels == k[0])])),
-        )
+        # one type per (height group, apex species), named in increasing mean height of
+        # the type itself; types whose heights tie (within H_TIE_A) go alphabetically
+        keys = sorted({(int(labels[i]), species_of[i]) for i in range(len(outer))})
+        type_h = np.array(
+            [fsum_mean(hs[[lab == k[0] and sp == k[1] for lab, sp in zip(labels, species_of,
+                                                            strict=True)]]) for k in keys]
+        )  # fmt: skip
+        tie_group = group_values(type_h, H_TIE_A)
+        type_keys = [
+            keys[j] for j in sorted(range(len(keys)), key=lambda j: (tie_group[j], keys[j][1]))
+        ]
         names = {k: PHASE_NAMES[min(1 + j, len(PHASE_NAMES) - 1)] for j, k in enumerate(type_keys)}
         for i, st in enumerate(outer):
             phase_of[id(st)] = names[(labels[i], species_of[i])]
@@ -247,26 +269,44 @@ def find_iron_cages(
     cages: list[Cage] = []
     for (phase, sign, apex), members in groups.items():
         hs = np.array([m.h for m in members])
-        rep = members[int(np.argmin(np.abs(hs - np.median(hs))))]
+        rep = members[representative(hs, np.array([m.centre for m in members]) @ inv)]
+        shift = home_shift(rep.centre, lattice, inv)
+        corners = rep.corners[ring_order(rep.corners, rep.centre, normal)] + shift
+        ring, tip = rep.ring + shift, rep.tip + shift
+        if rep.kind == "alpha":
+            vertices = np.vstack([corners, tip[None, :], ring])
+            species = ["Fe"] * 4 + [rep.tip_species] + rep.ring_species
+            ring_atom = HeightAtom(rep.ring_species[0], ring[0], "")
+            tip_atom = HeightAtom(rep.tip_species, tip, "")
+            lo, hi = (ring_atom, tip_atom) if sign == "+" else (tip_atom, ring_atom)
+            height_atoms = (
+                HeightAtom(lo.species, lo.xyz_A, "lower anion sheet"),
+                HeightAtom(hi.species, hi.xyz_A, "upper anion sheet"),
+            )
+        else:
+            vertices = np.vstack([corners, ring, tip[None, :]])
+            species = ["Fe"] * 4 + rep.ring_species + [rep.tip_species]
+            height_atoms = (
+                HeightAtom("Fe", rep.square_centre + shift, "Fe plane"),
+                HeightAtom(rep.tip_species, tip, "apex cation"),
+            )
         poly = Polyhedron.from_vertices(
-            rep.vertices, rep.species, rep.centre, coplanar_tol_A=params.coplanar_tol_A
+            vertices, species, rep.centre + shift, coplanar_tol_A=params.coplanar_tol_A
         )
         partner = any(k[0] == phase and k[1] != sign for k in groups)
         cages.append(
             Cage(
                 phase=phase,
                 sign=sign,
-                h_A=float(hs.mean()),
+                h_A=fsum_mean(hs),
                 polyhedron=poly,
                 apex_species=apex,
-                height_atoms=rep.height_atoms,
+                height_atoms=height_atoms,
                 layer_index=rep.plane,
                 multiplicity=len(members),
                 h_spread_A=float(hs.max() - hs.min()),
                 # where the electron site sits: the Fe plane or an anion sheet (C11)
-                in_active_plane=bool(
-                    abs((rep.centre - rep.vertices[:4].mean(axis=0)) @ normal) < 0.3
-                ),
+                in_active_plane=bool(abs((rep.centre - rep.square_centre) @ normal) < 0.3),
                 degeneracy=2 if partner else 1,
             )
         )

@@ -116,12 +116,14 @@ class Polyhedron:
         coplanar_tol_A: float = COPLANAR_TOL_A,
     ) -> Polyhedron:
         """Build the convex polyhedron of the given vertices around a cage site."""
+        from confined.cages.canonical import canonical_faces
+
         v = np.asarray(vertices_A, dtype=float)
         faces, vol = convex_faces(v, coplanar_tol_A=coplanar_tol_A)
         return cls(
             vertices_A=v,
             species=tuple(species),
-            faces=tuple(tuple(int(i) for i in f) for f in faces),
+            faces=canonical_faces(faces),
             volume_A3=vol,
             centre_A=np.asarray(centre_A, dtype=float),
         )

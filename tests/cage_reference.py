@@ -17,6 +17,17 @@ calculations (tests/test_cages.py, test_unseen_types.py, test_catalog.py). The
 inputs are stored as crystals (lattice, fractional coordinates, symbols), so the
 reference tests the cage finder alone, not the readers.
 
+Deliberate changes since it was made (each also covered by a test of its own):
+
+* Nb 8x8x8: multiplicity 3397 -> 3072, i.e. 3 octahedral holes per BCC atom. The
+  old finder merged candidate sites by rounding fractional coordinates to three
+  decimals, which split the sites at 1/16 = 0.0625 (tests/test_determinism.py).
+* 9 outputs (doped 122 supercells, one cuprate): another member reported for a cage
+  type whose members have two heights equally far from the median. The tie went to
+  the centre first in fractional coordinates, which depends on the cell setting; it
+  now goes to the lower height, then the smaller shape. Only the reported member's
+  geometry (vertices, volume, height atoms) changed; h, multiplicity and spread not.
+
 Regenerate only for a deliberate change of output, and say why in the commit:
 
     python tests/cage_reference.py

@@ -57,21 +57,21 @@ def _cmp_rows(a: Sequence[float], b: Sequence[float], tol: float) -> int:
     return 0
 
 
-def lex_order(rows: np.ndarray, tol: float) -> list[int]:
+def lex_order(rows: np.ndarray | Sequence[Sequence[float]], tol: float) -> list[int]:
     """Indices that sort the rows in tolerant lexicographic order (stable).
 
     Args:
         rows: (n, d) values.
         tol: values closer than this compare equal.
     """
-    data = np.asarray(rows, dtype=float).tolist()
+    data = rows.tolist() if isinstance(rows, np.ndarray) else [list(r) for r in rows]
     key = functools.cmp_to_key(lambda i, j: _cmp_rows(data[i], data[j], tol))
     return sorted(range(len(data)), key=key)
 
 
-def lex_first(rows: np.ndarray, tol: float) -> int:
+def lex_first(rows: np.ndarray | Sequence[Sequence[float]], tol: float) -> int:
     """Index of the first row in tolerant lexicographic order (ties: the lower index)."""
-    data = np.asarray(rows, dtype=float).tolist()
+    data = rows.tolist() if isinstance(rows, np.ndarray) else rows
     best = 0
     for i in range(1, len(data)):
         if _cmp_rows(data[i], data[best], tol) < 0:
@@ -85,21 +85,36 @@ def wrap_frac(frac: np.ndarray) -> np.ndarray:
     return frac - np.floor(frac + FRAC_TOL)
 
 
-def representative(heights: np.ndarray, centres_frac: np.ndarray) -> int:
+def representative(
+    heights: np.ndarray, centres_frac: np.ndarray, shapes: np.ndarray | None = None
+) -> int:
     """The member reported for a cage type.
 
     Args:
         heights: (n,) heights of the members, Å.
         centres_frac: (n, 3) fractional coordinates of their centres (any range).
+        shapes: (n,) optional shape invariant of each member (e.g. the sum of squared
+            vertex distances from the centre, Å²): a second, setting-independent key.
 
     Returns:
-        The index of the member whose height is nearest the median, ties going to
-        the centre that comes first, wrapped into the home cell, in tolerant
+        The index of the member whose height is nearest the median; ties (within
+        :data:`H_TIE_A`) go to the lower height, then to the smaller shape, then to the
+        centre that comes first, wrapped into the home cell, in tolerant
         lexicographic order.
+        Heights and shapes do not depend on the cell setting, so neither does the
+        reported cage's geometry.
     """
     hs = np.asarray(heights, dtype=float)
+    if len(hs) == 1:
+        return 0
     dev = np.abs(hs - np.median(hs))
     near = np.nonzero(dev <= dev.min() + H_TIE_A)[0]
+    # an even count can put two heights at the same distance from the median: the lower
+    if len(near) > 1:
+        near = near[hs[near] <= hs[near].min() + H_TIE_A]
+    if len(near) > 1 and shapes is not None:
+        sh = np.asarray(shapes, dtype=float)[near]
+        near = near[sh <= sh.min() + H_TIE_A]
     if len(near) == 1:
         return int(near[0])
     wrapped = wrap_frac(np.asarray(centres_frac, dtype=float)[near])
@@ -124,20 +139,22 @@ def ring_order(points: np.ndarray, centre: np.ndarray, normal: np.ndarray) -> li
         The indices in ring order, starting at the point whose position relative to
         ``centre`` comes first in tolerant lexicographic order.
     """
-    rel = np.asarray(points, dtype=float) - centre
-    n = np.asarray(normal, dtype=float)
+    rel = (np.asarray(points, dtype=float) - centre).tolist()
+    nx, ny, nz = (float(v) for v in normal)
     # any in-plane reference works for the angles: the start is chosen separately
-    ref = np.array([1.0, 0.0, 0.0]) if abs(n[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
-    e1 = ref - (ref @ n) * n
-    e1 /= np.linalg.norm(e1)
-    e2 = np.array(
-        [n[1] * e1[2] - n[2] * e1[1], n[2] * e1[0] - n[0] * e1[2], n[0] * e1[1] - n[1] * e1[0]]
-    )
-    ang = np.arctan2(rel @ e2, rel @ e1)
+    rx, ry, rz = (1.0, 0.0, 0.0) if abs(nx) < 0.9 else (0.0, 1.0, 0.0)
+    d = rx * nx + ry * ny + rz * nz
+    ax, ay, az = rx - d * nx, ry - d * ny, rz - d * nz
+    norm = math.sqrt(ax * ax + ay * ay + az * az)
+    ax, ay, az = ax / norm, ay / norm, az / norm
+    bx, by, bz = ny * az - nz * ay, nz * ax - nx * az, nx * ay - ny * ax
+    ang = [math.atan2(x * bx + y * by + z * bz, x * ax + y * ay + z * az) for x, y, z in rel]
     start = lex_first(rel, POS_TOL_A)
-    ang = np.mod(ang - ang[start], 2.0 * math.pi)
-    ang[start] = 0.0
-    return [int(i) for i in np.argsort(ang, kind="stable")]
+    a0 = ang[start]
+    two_pi = 2.0 * math.pi
+    key = [((a - a0) % two_pi, i) for i, a in enumerate(ang)]
+    key[start] = (0.0, start)
+    return [i for _, i in sorted(key)]
 
 
 def canonical_faces(faces: Sequence[Sequence[int]]) -> tuple[tuple[int, ...], ...]:

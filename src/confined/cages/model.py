@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +11,11 @@ import numpy as np
 from confined.cages.polyhedron import Polyhedron
 
 __all__ = ["Layer", "HeightAtom", "Cage", "CageAnalysis", "FAMILIES", "PHASE_NAMES"]
+
+
+def _json_float(x: float, digits: int) -> float | None:
+    """A float rounded for JSON, or None when it is not finite (no value)."""
+    return round(x, digits) if math.isfinite(x) else None
 
 FAMILIES = ("cuprate", "iron-based", "elemental", "none")
 
@@ -38,13 +44,21 @@ class Layer:
     anion_heights_A: tuple[float, ...] = ()
     depth: int | None = None
 
+    def __post_init__(self) -> None:
+        # plain Python types, so that to_dict() is JSON as it stands
+        object.__setattr__(self, "height_A", float(self.height_A))
+        object.__setattr__(self, "n_cations", int(self.n_cations))
+        object.__setattr__(self, "anion_heights_A", tuple(float(x) for x in self.anion_heights_A))
+        if self.depth is not None:
+            object.__setattr__(self, "depth", int(self.depth))
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
+        """JSON-ready dictionary (a sheet with no anion found is null)."""
         return {
             "kind": self.kind,
             "height_A": round(self.height_A, 4),
             "n_cations": self.n_cations,
-            "anion_heights_A": [round(x, 4) for x in self.anion_heights_A],
+            "anion_heights_A": [_json_float(x, 4) for x in self.anion_heights_A],
             "depth": self.depth,
         }
 
@@ -104,6 +118,15 @@ class Cage:
     in_active_plane: bool = True
     degeneracy: int = 1
 
+    def __post_init__(self) -> None:
+        # plain Python types, so that to_dict() is JSON as it stands
+        for name in ("h_A", "h_spread_A"):
+            object.__setattr__(self, name, float(getattr(self, name)))
+        for name in ("layer_index", "multiplicity", "degeneracy"):
+            object.__setattr__(self, name, int(getattr(self, name)))
+        object.__setattr__(self, "in_active_plane", bool(self.in_active_plane))
+        object.__setattr__(self, "apex_species", tuple(str(x) for x in self.apex_species))
+
     @property
     def label(self) -> str:
         """Phase with its sign, e.g. "alpha+"."""
@@ -157,6 +180,15 @@ class CageAnalysis:
     warnings: tuple[str, ...] = field(default=())
     lattice_type: str | None = None
     net_spacing_A: float | None = None
+
+    def __post_init__(self) -> None:
+        # plain Python types, so that to_dict() is JSON as it stands
+        if self.hkl is not None:
+            object.__setattr__(self, "hkl", tuple(int(x) for x in self.hkl))
+        for name in ("period_A", "net_spacing_A"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, float(value))
 
     def phases(self) -> dict[str, float]:
         """Height per phase in Å (mean over the signs of a phase)."""

@@ -1,40 +1,120 @@
 """Periodic geometry on plain arrays: neighbour search, stacking period, height clustering.
 
 Pure functions and one small immutable helper (:class:`PeriodicCloud`); no pymatgen.
+
+The neighbour search is linear in the number of atoms: the image cloud keeps only
+the images that can lie within the cut-off of a point of the home cell, and beyond
+a few million candidate pairs the search goes through a k-d tree instead of a
+distance matrix.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import math
+from dataclasses import dataclass, field
 from math import gcd
 
 import numpy as np
 
 __all__ = [
     "PeriodicCloud",
-    "axis_first",
+    "Pairs",
+    "cross",
+    "inv3",
     "stacking_period",
     "cluster_heights",
     "plane_normal",
+    "plane_normals",
     "wrap_height",
 ]
+
+#: Above this many (query, image) pairs the search uses a k-d tree, not a distance matrix.
+BRUTE_FORCE_PAIRS: int = 500_000
+
+
+@functools.lru_cache(maxsize=64)
+def _shift_grid(reach: tuple[int, int, int]) -> np.ndarray:
+    """(S, 3) float lattice shifts with |s_i| <= reach_i (read-only, cached)."""
+    ranges = [np.arange(-r, r + 1) for r in reach]
+    grid = np.stack(np.meshgrid(*ranges, indexing="ij"), axis=-1).reshape(-1, 3).astype(float)
+    grid.setflags(write=False)
+    return grid
+
+
+def inv3(m: np.ndarray) -> np.ndarray:
+    """Inverse of a 3x3 matrix by cofactors (``np.linalg.inv`` costs ~10 µs a call)."""
+    (a, b, c), (d, e, f), (g, h, i) = np.asarray(m, dtype=float).tolist()
+    co = [e * i - f * h, c * h - b * i, b * f - c * e,
+          f * g - d * i, a * i - c * g, c * d - a * f,
+          d * h - e * g, b * g - a * h, a * e - b * d]  # fmt: skip
+    det = a * co[0] + b * co[3] + c * co[6]
+    if det == 0.0:
+        raise np.linalg.LinAlgError("singular lattice")
+    return np.array(co).reshape(3, 3) / det
+
+
+def cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cross product over the last axis (``np.cross`` costs ~20 µs a call; this ~2 µs)."""
+    a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
+    b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
+    return np.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=-1)
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """Neighbours of a set of query points, as flat arrays grouped by query.
+
+    Attributes:
+        query: (K,) index of the query point of each pair, non-decreasing.
+        index: (K,) home-cell index of the neighbour atom.
+        vec: (K, 3) vector from the query point to the neighbour, Å.
+        d2: (K,) squared distance, Å²; within one query sorted increasingly.
+        start: (Q + 1,) pairs of query q are ``start[q]:start[q + 1]``.
+    """
+
+    query: np.ndarray
+    index: np.ndarray
+    vec: np.ndarray
+    d2: np.ndarray
+    start: np.ndarray
+
+    def of(self, q: int) -> tuple[np.ndarray, np.ndarray]:
+        """``(index, vec)`` of the neighbours of query ``q``, nearest first."""
+        a, b = self.start[q], self.start[q + 1]
+        return self.index[a:b], self.vec[a:b]
+
+    def count(self) -> np.ndarray:
+        """(Q,) number of neighbours of each query."""
+        return np.diff(self.start)
 
 
 @dataclass(frozen=True)
 class PeriodicCloud:
-    """All periodic images of a cell's atoms within a cutoff of the home cell.
+    """The periodic images of a cell's atoms that lie within a cut-off of the home cell.
 
     Attributes:
         lattice: (3, 3) lattice vectors (rows) in Å.
+        inv_lattice: (3, 3) its inverse (fractional = Cartesian @ inv_lattice).
         positions: (M, 3) Cartesian positions of the images in Å.
         index: (M,) index of the atom in the home cell each image copies.
         cutoff_A: queries are exact for radii up to this, for query points anywhere.
     """
 
     lattice: np.ndarray
+    inv_lattice: np.ndarray
     positions: np.ndarray
     index: np.ndarray
     cutoff_A: float
+    _tree: list = field(default_factory=list, repr=False, compare=False)
+
+    @functools.cached_property
+    def _pos2(self) -> np.ndarray:
+        return (self.positions * self.positions).sum(1)[None, :]
+
+    @functools.cached_property
+    def _pos_t(self) -> np.ndarray:
+        return np.ascontiguousarray(self.positions.T)
 
     @classmethod
     def build(cls, lattice: np.ndarray, frac: np.ndarray, cutoff_A: float) -> PeriodicCloud:
@@ -46,116 +126,88 @@ class PeriodicCloud:
             cutoff_A: the largest query radius to support, in Å.
         """
         lattice = np.asarray(lattice, dtype=float)
+        inv = inv3(lattice)
         frac = np.asarray(frac, dtype=float) % 1.0
-        recip = np.linalg.inv(lattice).T  # rows b_i with a_i . b_j = delta_ij
-        # a sphere of radius r around a point of the home cell spans r*|b_i| cells along i
-        reach = np.ceil(cutoff_A * np.linalg.norm(recip, axis=1)).astype(int) + 1
-        ranges = [np.arange(-r, r + 1) for r in reach]
-        shifts = np.stack(np.meshgrid(*ranges, indexing="ij"), axis=-1).reshape(-1, 3)
-        pos = (frac[None, :, :] + shifts[:, None, :]).reshape(-1, 3) @ lattice
-        index = np.tile(np.arange(len(frac)), len(shifts))
-        return cls(lattice=lattice, positions=pos, index=index, cutoff_A=float(cutoff_A))
+        # a point of the home cell [0, 1)^3 reaches x_i = r*|b_i| cells along axis i: an
+        # image at fractional f can be within r of it only if -x_i <= f_i <= 1 + x_i
+        x = cutoff_A * np.sqrt(np.einsum("ij,ij->j", inv, inv))
+        reach = tuple(int(v) + 1 for v in x)
+        shifts = _shift_grid(reach)  # (S, 3)
+        if len(frac) * len(shifts) <= 200_000:
+            cand = frac[None, :, :] + shifts[:, None, :]  # (S, N, 3)
+            ok = (np.abs(cand - 0.5) <= 0.5 + x + 1e-9).all(axis=-1)
+            s_idx, a_idx = np.nonzero(ok)
+            pos = cand[s_idx, a_idx]
+        else:  # large cells: axis by axis, never the full (S, N, 3) block
+            pos, a_idx = frac, np.arange(len(frac))
+            for axis in range(3):
+                s = np.arange(-reach[axis], reach[axis] + 1, dtype=float)
+                coord = pos[:, axis][:, None] + s[None, :]
+                inside = (coord >= -x[axis] - 1e-9) & (coord <= 1.0 + x[axis] + 1e-9)
+                m_idx, s_idx = np.nonzero(inside)
+                pos = pos[m_idx]
+                pos[:, axis] = coord[m_idx, s_idx]
+                a_idx = a_idx[m_idx]
+        return cls(
+            lattice=lattice,
+            inv_lattice=inv,
+            positions=pos @ lattice,
+            index=a_idx,
+            cutoff_A=float(cutoff_A),
+        )
 
-    def _home(self, points: np.ndarray) -> np.ndarray:
-        frac = points @ np.linalg.inv(self.lattice)
+    def home(self, points: np.ndarray) -> np.ndarray:
+        """Points translated by lattice vectors into the home cell (Cartesian, Å)."""
+        frac = points @ self.inv_lattice
         return (frac - np.floor(frac)) @ self.lattice
 
-    def vectors_within(
-        self, points: np.ndarray, radius_A: float
-    ) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Neighbours of each query point.
+    def pairs(self, points: np.ndarray, radius_A: float, *, nearest_first: bool = True) -> Pairs:
+        """All images within ``radius_A`` of each query point.
 
         Args:
-            points: (Q, 3) Cartesian query points in Å.
+            points: (Q, 3) Cartesian query points in Å (anywhere: they are moved into
+                the home cell, which changes no vector to a neighbour).
             radius_A: search radius in Å (at most ``cutoff_A``).
+            nearest_first: sort each query's neighbours by distance (ties by image);
+                otherwise they come in image order, which is cheaper.
 
         Returns:
-            For each point a pair ``(index (k,), vectors (k, 3))``: the home-cell atom
-            index and the vector in Å from the point to each image within the radius,
-            sorted by distance.
+            The pairs, grouped by query.
         """
         if radius_A > self.cutoff_A + 1e-9:
             raise ValueError(f"radius {radius_A} exceeds the cloud cutoff {self.cutoff_A}")
-        points = np.atleast_2d(np.asarray(points, dtype=float))
-        home = self._home(points)
-        out: list[tuple[np.ndarray, np.ndarray]] = []
+        points = np.asarray(points, dtype=float).reshape(-1, 3)
+        nq = len(points)
+        if nq == 0 or len(self.positions) == 0:
+            empty = np.zeros(0, dtype=np.intp)
+            return Pairs(empty, empty, np.zeros((0, 3)), np.zeros(0), np.zeros(nq + 1, np.intp))
+        frac = points @ self.inv_lattice
+        h = (frac - np.floor(frac)) @ self.lattice
         r2 = radius_A * radius_A
-        # chunk to bound memory at Q*M floats
-        step = max(1, int(4_000_000 // max(1, len(self.positions))))
-        pos2 = np.einsum("mk,mk->m", self.positions, self.positions)
-        for s in range(0, len(points), step):
-            h = home[s : s + step]
-            d2 = pos2[None, :] - 2.0 * (h @ self.positions.T) + np.einsum("qk,qk->q", h, h)[:, None]
-            q_idx, m_idx = np.nonzero(d2 <= r2 + 1e-9)
-            vec = self.positions[m_idx] - h[q_idx]
-            dist = np.einsum("ij,ij->i", vec, vec)
-            order = np.lexsort((dist, q_idx))
-            q_idx, m_idx, vec = q_idx[order], m_idx[order], vec[order]
-            bounds = np.searchsorted(q_idx, np.arange(len(h) + 1))
-            for q in range(len(h)):
-                a, b = bounds[q], bounds[q + 1]
-                out.append((self.index[m_idx[a:b]], vec[a:b]))
-        return out
+        if nq * len(self.positions) <= BRUTE_FORCE_PAIRS:
+            # |p - h|^2 expanded as a matrix product, then the exact distance of the hits
+            approx = self._pos2 - 2.0 * (h @ self._pos_t) + (h * h).sum(1)[:, None]
+            q_idx, m_idx = np.nonzero(approx <= r2 + 1e-6 * (1.0 + r2))
+        else:
+            from scipy.spatial import cKDTree
 
-    def first_along(
-        self,
-        point: np.ndarray,
-        direction: np.ndarray,
-        *,
-        lateral_tol_A: float,
-        t_min_A: float,
-        t_max_A: float,
-    ) -> tuple[int, np.ndarray, float] | None:
-        """The first atom met going from ``point`` along ``direction``.
-
-        Only atoms closer than ``lateral_tol_A`` to the ray and at a height
-        ``t_min_A < t <= t_max_A`` along it count.
-
-        Returns:
-            ``(atom index, vector from point in Å, t in Å)`` or None.
-        """
-        radius = float(np.hypot(t_max_A, lateral_tol_A))
-        idx, vec = self.vectors_within(point[None, :], radius)[0]
-        return axis_first(
-            idx, vec, direction, lateral_tol_A=lateral_tol_A, t_min_A=t_min_A, t_max_A=t_max_A
-        )
-
-
-def axis_first(
-    index: np.ndarray,
-    vectors: np.ndarray,
-    direction: np.ndarray,
-    *,
-    lateral_tol_A: float,
-    t_min_A: float,
-    t_max_A: float,
-    offset_A: float = 0.0,
-) -> tuple[int, np.ndarray, float] | None:
-    """The first of some neighbours met along an axis.
-
-    Args:
-        index: (k,) atom indices of the neighbours.
-        vectors: (k, 3) vectors from the axis origin to them, Å.
-        direction: (3,) unit direction of the axis.
-        lateral_tol_A: largest distance from the axis, Å.
-        t_min_A: lower end (exclusive) of the height window along the axis,
-            measured from ``offset_A``, Å.
-        t_max_A: upper end (inclusive) of that window, Å.
-        offset_A: where heights are measured from, along the axis, Å.
-
-    Returns:
-        ``(atom index, vector from the origin, height from the offset)`` or None.
-    """
-    if len(index) == 0:
-        return None
-    t = vectors @ direction
-    lateral2 = np.einsum("ij,ij->i", vectors, vectors) - t * t
-    t = t - offset_A
-    ok = np.nonzero((t > t_min_A) & (t <= t_max_A) & (lateral2 < lateral_tol_A**2))[0]
-    if len(ok) == 0:
-        return None
-    k = ok[np.argmin(t[ok])]
-    return int(index[k]), vectors[k], float(t[k])
+            if not self._tree:  # built once, on the first large query
+                self._tree.append(cKDTree(self.positions))
+            found = cKDTree(h).sparse_distance_matrix(
+                self._tree[0], radius_A + 1e-6, output_type="ndarray"
+            )
+            order = np.lexsort((found["j"], found["i"]))
+            q_idx, m_idx = found["i"][order].astype(np.intp), found["j"][order].astype(np.intp)
+        vec = self.positions[m_idx] - h[q_idx]
+        d2 = (vec * vec).sum(1)
+        ok = d2 <= r2 + 1e-9
+        if not ok.all():
+            q_idx, m_idx, vec, d2 = q_idx[ok], m_idx[ok], vec[ok], d2[ok]
+        if nearest_first:
+            order = np.lexsort((m_idx, d2, q_idx))
+            q_idx, m_idx, vec, d2 = q_idx[order], m_idx[order], vec[order], d2[order]
+        start = np.searchsorted(q_idx, np.arange(nq + 1))
+        return Pairs(query=q_idx, index=self.index[m_idx], vec=vec, d2=d2, start=start)
 
 
 def plane_normal(vectors: np.ndarray) -> np.ndarray | None:
@@ -171,15 +223,28 @@ def plane_normal(vectors: np.ndarray) -> np.ndarray | None:
     v = np.asarray(vectors, dtype=float)
     if len(v) < 2:
         return None
-    _, s, vt = (
-        np.linalg.svd(v, full_matrices=False)
-        if len(v) >= 3
-        else np.linalg.svd(np.vstack([v, np.zeros(3)]), full_matrices=False)
-    )
-    if s[1] < 1e-3 * s[0]:
-        return None
-    n = np.cross(vt[0], vt[1])
-    return n / np.linalg.norm(n)
+    normals, ok = plane_normals(v[None, :, :])
+    return normals[0] if ok[0] else None
+
+
+def plane_normals(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unit normals of many planes at once (see :func:`plane_normal`).
+
+    Args:
+        vectors: (n, k, 3) in-plane vectors of n planes; rows of zeros are padding
+            (they change no singular vector).
+
+    Returns:
+        ``(normals (n, 3), ok (n,))``: ok is False where the vectors are collinear.
+    """
+    v = np.asarray(vectors, dtype=float)
+    if v.shape[1] < 3:
+        v = np.concatenate([v, np.zeros((v.shape[0], 3 - v.shape[1], 3))], axis=1)
+    _, s, vt = np.linalg.svd(v, full_matrices=False)
+    ok = s[:, 1] >= 1e-3 * s[:, 0]
+    n = cross(vt[:, 0], vt[:, 1])
+    n /= np.linalg.norm(n, axis=1)[:, None]
+    return n, ok
 
 
 def stacking_period(
@@ -203,32 +268,40 @@ def stacking_period(
         indices up to ``max_index`` is perpendicular to ``normal``.
     """
     lattice = np.asarray(lattice, dtype=float)
-    x = lattice @ normal
-    nonzero = np.abs(x)[np.abs(x) > 0.5]
-    if len(nonzero) == 0:
+    x = (lattice @ normal).tolist()
+    nonzero = [abs(v) for v in x if abs(v) > 0.5]
+    if not nonzero:
         return None
-    x_min = float(nonzero.min())
-    for m in range(1, max_index + 1):
+    x_min = min(nonzero)
+    hkl: list[int] | None = None
+    for m in range(1, max_index + 1):  # trial repeat distances d = x_min/m, largest first
         d = x_min / m
-        ratio = x / d
-        if np.all(np.abs(ratio - np.round(ratio)) * d < tol_A):
-            hkl = np.round(ratio).astype(int)
-            g = gcd(gcd(abs(int(hkl[0])), abs(int(hkl[1]))), abs(int(hkl[2])))
-            hkl = hkl // max(g, 1)
-            if np.abs(hkl).max() > max_index:
-                return None
-            recip = np.linalg.inv(lattice).T
-            gvec = hkl @ recip
-            exact = gvec / np.linalg.norm(gvec)
-            if exact @ normal < np.cos(np.radians(5.0)):
-                return None
-            return exact, float(1.0 / np.linalg.norm(gvec)), tuple(int(i) for i in hkl)
-    return None
+        ratio = [v / d for v in x]
+        if all(abs(r - round(r)) * d < tol_A for r in ratio):
+            hkl = [round(r) for r in ratio]
+            break
+    if hkl is None:
+        return None
+    g = max(gcd(gcd(abs(hkl[0]), abs(hkl[1])), abs(hkl[2])), 1)
+    hkl = [h // g for h in hkl]
+    if max(abs(h) for h in hkl) > max_index:
+        return None
+    gvec = np.asarray(hkl, dtype=float) @ inv3(lattice).T
+    norm = math.sqrt(float(gvec @ gvec))
+    exact = gvec / norm
+    if exact @ normal < math.cos(math.radians(5.0)):
+        return None
+    return exact, 1.0 / norm, (hkl[0], hkl[1], hkl[2])
 
 
 def wrap_height(t: np.ndarray | float, period_A: float) -> np.ndarray:
-    """Heights reduced to [0, period)."""
-    return np.mod(np.asarray(t, dtype=float), period_A)
+    """Heights reduced to [0, period); a height within 1e-9 Å below the period goes to 0.
+
+    The tolerance makes a layer at the cell boundary come out at ~0 whichever
+    side of it floating noise puts its atoms.
+    """
+    h = np.mod(np.asarray(t, dtype=float), period_A)
+    return np.where(h > period_A - 1e-9, h - period_A, h)
 
 
 def cluster_heights(
@@ -246,28 +319,25 @@ def cluster_heights(
         height of each layer in [0, period), layers sorted by height.
     """
     h = wrap_height(heights, period_A)
-    order = np.argsort(h)
+    if len(h) == 0:
+        return np.zeros(0, dtype=int), np.zeros(0)
+    order = np.argsort(h, kind="stable")
     hs = h[order]
-    labels_sorted = np.zeros(len(hs), dtype=int)
-    cur = 0
-    for i in range(1, len(hs)):
-        if hs[i] - hs[i - 1] > tol_A:
-            cur += 1
-        labels_sorted[i] = cur
+    labels_sorted = np.concatenate([[0], np.cumsum(np.diff(hs) > tol_A)]).astype(int)
+    cur = int(labels_sorted[-1]) if len(hs) else 0
     n_layers = cur + 1
     # merge the last layer into the first across the periodic boundary
     if n_layers > 1 and (hs[0] + period_A - hs[-1]) <= tol_A:
         labels_sorted[labels_sorted == cur] = 0
         n_layers -= 1
         hs = hs.copy()
-        hs[labels_sorted == 0] = np.where(
-            hs[labels_sorted == 0] > period_A / 2,
-            hs[labels_sorted == 0] - period_A,
-            hs[labels_sorted == 0],
-        )
-    centres = np.array([hs[labels_sorted == k].mean() for k in range(n_layers)])
+        first = labels_sorted == 0
+        hs[first] = np.where(hs[first] > period_A / 2, hs[first] - period_A, hs[first])
+    centres = np.bincount(labels_sorted, weights=hs, minlength=n_layers) / np.bincount(
+        labels_sorted, minlength=n_layers
+    )
     centres = wrap_height(centres, period_A)
-    remap = np.argsort(np.argsort(centres))
+    remap = np.argsort(np.argsort(centres, kind="stable"), kind="stable")
     labels = np.empty(len(h), dtype=int)
     labels[order] = remap[labels_sorted]
     return labels, np.sort(centres)

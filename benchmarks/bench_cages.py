@@ -181,6 +181,7 @@ def main() -> int:
         rows = parse_vs_cages(files, args.repeat)
         cnn = crystalnn_ratio(files, rows, args.cnn) if args.cnn else []
     out["files"] = len(rows)
+    out["rows"] = rows
     print(f"{len(rows)} structures; median of {args.repeat} interleaved timings each\n")
     print("| family | n | parse, gemmi (ms) | cage finding (ms) | cages / parse (median) |")
     print("|---|---|---|---|---|")

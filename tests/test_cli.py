@@ -73,19 +73,22 @@ def test_bad_inputs_one_line_each_and_others_still_analysed(capsys, tmp_path) ->
     rocksalt = tmp_path / "NaCl.cif"
     rocksalt.write_text(_rocksalt_cif())
     missing = tmp_path / "missing.cif"
-    bad = [missing, empty, junk, trunc, over, rocksalt]
-    code, out, err = run(capsys, "analyze", str(YBCO), *map(str, bad), "--json")
+    bad = [missing, empty, junk, trunc, over]
+    code, out, err = run(capsys, "analyze", str(YBCO), *map(str, bad), str(rocksalt), "--json")
     assert code == 2
     doc = json.loads(out)
     assert doc["results"][0]["family"] == "cuprate"
-    assert len(doc["results"]) == 1 + len(bad)
+    assert len(doc["results"]) == 2 + len(bad)
     lines = [line for line in err.splitlines() if line.strip()]
     assert len(lines) == len(bad)
     for path, line in zip(bad, lines, strict=True):
         assert line.startswith("error: ") and path.name in line
     assert "Traceback" not in err
     assert "occupancy" in lines[4]
-    assert "no confinement layers" in lines[5] and "no CuO2 plane" in err
+    # a structure without layers is an answer, not an error: family none and the reason
+    salt = doc["results"][-1]
+    assert salt["family"] == "none" and salt["error"] is None
+    assert "no CuO2 plane" in salt["reason"] and "NaCl" not in err
 
 
 def test_unknown_catalog_id_exit_2(capsys) -> None:

@@ -154,7 +154,9 @@ def _signature(c: Crystal) -> tuple:
         )
         for x in res.cages
     )  # fmt: skip
-    layers = sorted({(layer.kind, layer.depth) for layer in res.layers})
+    layers = sorted(
+        {(layer.kind, -1 if layer.depth is None else layer.depth) for layer in res.layers}
+    )
     cations = round(sum(layer.n_cations for layer in res.layers) / n, 6)
     return res.family, res.lattice_type, cages, layers, cations
 
@@ -162,8 +164,15 @@ def _signature(c: Crystal) -> tuple:
 def _variants(c: Crystal) -> dict[str, Crystal]:
     s = c.to_structure()
     out = {"primitive": Crystal.from_structure(s.get_primitive_structure(tolerance=0.01))}
-    conv = SpacegroupAnalyzer(s, symprec=0.01).get_conventional_standard_structure()
-    out["conventional"] = Crystal.from_structure(conv)
+    # the conventional cell by spglib's transformation, applied to the positions as they
+    # are (pymatgen's standard conventional structure would also idealise them)
+    m = np.linalg.inv(
+        SpacegroupAnalyzer(s, symprec=0.01).get_symmetry_dataset().transformation_matrix
+    )
+    if np.allclose(m, np.round(m), atol=1e-6) and round(abs(np.linalg.det(m))) > 1:
+        conv = s.copy()
+        conv.make_supercell(np.round(m).astype(int).T)
+        out["conventional"] = Crystal.from_structure(conv)
     sqrt2 = s.copy()
     sqrt2.make_supercell([[1, 1, 0], [-1, 1, 0], [0, 0, 1]])
     out["sqrt2 x sqrt2"] = Crystal.from_structure(sqrt2)

@@ -230,7 +230,7 @@ def test_kf_on_split_member(bi2212_phases) -> None:
         ({"kf": ("beta", 0.3), "kappa": 3.0}, "not both"),
         ({"split": 0.03}, "cuprate"),
         ({"split": 1.5}, "split"),
-        ({"arc_fraction": 0.0}, "arc fraction"),
+        ({"arc_fraction": 0.0}, "arc_fraction"),
     ],
 )
 def test_api_bad_input(bkfa_phases, kwargs, match) -> None:

@@ -115,7 +115,7 @@ def test_parse_gpa_range() -> None:
     assert parse_gpa_range(" 5 ").tolist() == [5.0]
     assert parse_gpa_range("0:1:0.3").tolist() == pytest.approx([0, 0.3, 0.6, 0.9])
     for bad in ("", "a:b:c", "0:20", "0:20:0", "0:20:-1", "20:0:1", "0:nan:1", "1:2:3:4"):
-        with pytest.raises(ConfinedError, match="--gpa"):
+        with pytest.raises(ConfinedError, match="^gpa: "):
             parse_gpa_range(bad)
 
 

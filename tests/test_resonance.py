@@ -153,7 +153,7 @@ def test_predict_resonance_needs_exactly_one_mode() -> None:
         predict_resonance(ps)
     with pytest.raises(ConfinedError, match="exactly one"):
         predict_resonance(ps, calibrate=("beta", 13.0), ratio=0.64)
-    with pytest.raises(ConfinedError, match="cakfe4as4: calibration phase 'delta'"):
+    with pytest.raises(ConfinedError, match="calibrate: phase 'delta' is not among the phases"):
         predict_resonance(ps, calibrate=("delta", 13.0))
 
 

@@ -2,26 +2,64 @@
 
 ``analyze`` works on one source and raises :class:`~confined.errors.ConfinedError`
 on bad input; ``analyze_many`` never raises for one bad input: each result carries
-its own ``error`` and the others are still computed.
+its own ``error`` and the others are still computed. A structure without
+confinement layers is an answer (family ``"none"`` with the reason), not an error.
+
+Every argument is checked at the boundary: a bad one raises
+:class:`~confined.errors.ParameterError` naming it (``analyze_many`` checks them once,
+before any source is read, since a bad option would fail every source alike).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import numpy as np
 
 from confined.cages import CageAnalysis, CageParams, find_cages
-from confined.defaults import GAP_RATIO, MIN_OCCUPANCY
-from confined.errors import ConfinedError
+from confined.checks import (
+    check_callable,
+    check_choice,
+    check_int,
+    check_pairs,
+    check_real,
+    check_sources,
+    check_type,
+    one_line,
+    plain_json,
+)
+from confined.defaults import (
+    GAP_RATIO,
+    LAMBDA_FAMILIES,
+    MAX_ATOMS,
+    MAX_GAP_RATIO,
+    MAX_LAMBDA_K_A2,
+    MIN_OCCUPANCY,
+)
+from confined.errors import ConfinedError, StructureInputError
 from confined.structure.crystal import Crystal
 from confined.theory import gap_from_tc, lambda_for_family, tc_from_height
 
-if TYPE_CHECKING:
-    pass
+__all__ = [
+    "CagePrediction",
+    "AnalysisResult",
+    "AnalysisOptions",
+    "READERS",
+    "analyze",
+    "analyze_crystal",
+    "analyze_many",
+    "check_analysis_options",
+]
 
-__all__ = ["CagePrediction", "AnalysisResult", "analyze", "analyze_crystal", "analyze_many"]
+#: CIF readers of ``analyze(reader=...)`` and ``--reader``.
+READERS: tuple[str, ...] = ("auto", "pymatgen", "gemmi")
+
+#: A stage callback: called with a short description of what starts now.
+StageCallback = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -80,7 +118,7 @@ class AnalysisResult:
         return {p.label: p.tc_pred_K for p in self.predictions if p.tc_pred_K is not None}
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form documented in the README (keys carry units)."""
+        """The JSON form documented in the README (keys carry units; plain JSON types)."""
         d: dict[str, Any] = {"source": self.source, "formula": self.formula, "family": self.family}
         if self.cages is not None:
             ca = self.cages.to_dict()
@@ -101,7 +139,54 @@ class AnalysisResult:
         d["gap_ratio"] = self.gap_ratio
         d["warnings"] = list(self.warnings)
         d["error"] = self.error
-        return d
+        # the cage finder's arrays may hold numpy scalars: JSON must never fail on them
+        return plain_json(d)
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """The checked options of one analysis (see :func:`check_analysis_options`)."""
+
+    lambdas: dict[str, float]
+    gap_ratio: float
+    params: CageParams | None
+    reader: str
+    min_occupancy: float
+    max_atoms: int | None
+
+
+def check_analysis_options(
+    *,
+    lambdas: Any = None,
+    gap_ratio: Any = GAP_RATIO,
+    params: Any = None,
+    reader: Any = "auto",
+    min_occupancy: Any = MIN_OCCUPANCY,
+    max_atoms: Any = MAX_ATOMS,
+) -> AnalysisOptions:
+    """Check the options of :func:`analyze` (shared by every command that analyses).
+
+    Domains: ``lambdas`` maps a family of :data:`~confined.defaults.LAMBDA_FAMILIES`
+    to a lambda in (0, :data:`~confined.defaults.MAX_LAMBDA_K_A2`] K·Å²; ``gap_ratio``
+    lies in (0, :data:`~confined.defaults.MAX_GAP_RATIO`];
+    ``params`` is a :class:`~confined.cages.CageParams` or None; ``reader`` is one of
+    :data:`READERS`; ``min_occupancy`` lies in [0, 1]; ``max_atoms`` is a positive
+    integer or None (no cap).
+
+    Raises:
+        ParameterError: the first option out of its domain, named by its keyword.
+    """
+    lam = check_pairs(
+        "lambdas", lambdas, LAMBDA_FAMILIES, what="family", unit="K·Å²", high=MAX_LAMBDA_K_A2
+    )
+    ratio = check_real("gap_ratio", gap_ratio, positive=True, high=MAX_GAP_RATIO)
+    if params is not None:
+        check_type("params", params, CageParams, "a confined.cages.CageParams or None")
+    check_choice("reader", reader, READERS)
+    occ = check_real("min_occupancy", min_occupancy, low=0.0, high=1.0)
+    cap = check_int("max_atoms", max_atoms, low=1, allow_none=True)
+    assert ratio is not None and occ is not None
+    return AnalysisOptions(lam, ratio, params, reader, occ, cap)
 
 
 def analyze_crystal(
@@ -110,27 +195,53 @@ def analyze_crystal(
     lambdas: Mapping[str, float] | None = None,
     gap_ratio: float = GAP_RATIO,
     params: CageParams | None = None,
+    stage: StageCallback | None = None,
 ) -> AnalysisResult:
     """Find cages in an ordered crystal and predict Tc and gap of every phase.
 
     Args:
         crystal: the ordered crystal.
-        lambdas: family -> lambda (K·Å²) overriding the paper's 1320 and 400.
-        gap_ratio: Delta/(k_B·Tc).
+        lambdas: family -> lambda (K·Å²) overriding the paper's 1320 and 400; the
+            families are those of :data:`~confined.defaults.LAMBDA_FAMILIES`.
+        gap_ratio: Delta/(k_B·Tc), positive.
         params: cage-finder tolerances.
+        stage: called with "finding cages in X (N atoms)" before the cage finder runs.
+
+    Raises:
+        ParameterError: an argument out of its domain or of the wrong type.
     """
-    cages = find_cages(crystal, params)
-    lam = lambda_for_family(cages.family, dict(lambdas) if lambdas else None)
+    check_type("crystal", crystal, Crystal, "a confined.structure.crystal.Crystal")
+    opts = check_analysis_options(lambdas=lambdas, gap_ratio=gap_ratio, params=params)
+    check_callable("stage", stage)
+    return _analyze_checked(crystal, opts, stage)
+
+
+def _analyze_checked(
+    crystal: Crystal, opts: AnalysisOptions, stage: StageCallback | None
+) -> AnalysisResult:
+    if stage is not None:
+        stage(f"finding cages in {_short(crystal.source)} ({crystal.n_atoms:,} atoms)")
+    cages = find_cages(crystal, opts.params)
+    lam = lambda_for_family(cages.family, opts.lambdas or None)
     preds = []
     for c in cages.cages:
-        tc = None if lam is None else float(tc_from_height(c.h_A, lam))
-        gap = None if tc is None else float(gap_from_tc(tc, gap_ratio))
+        with np.errstate(over="ignore"):  # overflow is caught just below
+            tc = None if lam is None else float(tc_from_height(c.h_A, lam))
+            gap = None if tc is None else float(gap_from_tc(tc, opts.gap_ratio))
+        if tc is not None and not (math.isfinite(tc) and math.isfinite(gap or 0.0)):
+            # a huge lambda or gap ratio overflowed: no value rather than inf in the output
+            tc = gap = None
         preds.append(CagePrediction(label=c.label, h_A=c.h_A, tc_pred_K=tc, gap_meV=gap))
     warnings = list(crystal.warnings) + list(cages.warnings)
     if cages.family == "elemental" and lam is None:
         warnings.append(
             "the paper gives no lambda for elemental metals: no Tc predicted "
-            "(pass lambdas={'elemental': ...} to set one)"
+            "(set one with --lambda elemental=K_A2, or lambdas={'elemental': K_A2} in Python)"
+        )
+    if any(p.tc_pred_K is None for p in preds) and lam is not None:
+        warnings.append(
+            f"lambda {lam:g} K·Å² with gap ratio {opts.gap_ratio:g} gives a Tc or gap "
+            "beyond floating point: left empty"
         )
     return AnalysisResult(
         source=crystal.source,
@@ -138,7 +249,7 @@ def analyze_crystal(
         cages=cages,
         predictions=tuple(preds),
         lambda_K_A2=lam,
-        gap_ratio=gap_ratio,
+        gap_ratio=opts.gap_ratio,
         warnings=tuple(warnings),
     )
 
@@ -151,49 +262,113 @@ def analyze(
     params: CageParams | None = None,
     reader: str = "auto",
     min_occupancy: float = MIN_OCCUPANCY,
+    max_atoms: int | None = MAX_ATOMS,
+    stage: StageCallback | None = None,
 ) -> AnalysisResult:
     """Analyse one structure and predict Tc and gap of every phase.
+
+    A structure without confinement layers is an answer: family ``"none"`` and
+    ``cages.reason`` say why.
 
     Args:
         source: a path (CIF, POSCAR, pymatgen JSON), a catalog id, a pymatgen
             ``Structure``, an ASE ``Atoms`` or a :class:`Crystal`.
-        lambdas: family -> lambda (K·Å²) overriding the paper's values.
-        gap_ratio: Delta/(k_B·Tc).
+        lambdas: family -> lambda (K·Å²) overriding the paper's values (families:
+            cuprate, iron-based, elemental).
+        gap_ratio: Delta/(k_B·Tc), positive.
         params: cage-finder tolerances.
         reader: CIF reader, "auto", "pymatgen" or "gemmi".
-        min_occupancy: sites with a lower total occupancy are empty.
+        min_occupancy: sites with a lower total occupancy are empty, in [0, 1].
+        max_atoms: refuse a structure with more atoms in the cell (a guard against
+            runaway inputs); None for no cap.
+        stage: called with a short description as each stage starts ("reading X",
+            "finding cages in X (N atoms)"), e.g. to show progress.
 
     Raises:
+        ParameterError: an argument out of its domain or of the wrong type.
         ConfinedError: when the source cannot be read (one-line message naming it).
     """
-    crystal = _to_crystal(source, reader=reader, min_occupancy=min_occupancy)
-    return analyze_crystal(crystal, lambdas=lambdas, gap_ratio=gap_ratio, params=params)
+    opts = check_analysis_options(
+        lambdas=lambdas,
+        gap_ratio=gap_ratio,
+        params=params,
+        reader=reader,
+        min_occupancy=min_occupancy,
+        max_atoms=max_atoms,
+    )
+    check_callable("stage", stage)
+    return _analyze_one(source, opts, stage)
+
+
+def _analyze_one(source: Any, opts: AnalysisOptions, stage: StageCallback | None) -> AnalysisResult:
+    if stage is not None:
+        stage(f"reading {_short(_label(source))}")
+    crystal = _to_crystal(
+        source, reader=opts.reader, min_occupancy=opts.min_occupancy, max_atoms=opts.max_atoms
+    )
+    return _analyze_checked(crystal, opts, stage)
 
 
 def analyze_many(
     sources: Iterable[Any],
     *,
+    lambdas: Mapping[str, float] | None = None,
+    gap_ratio: float = GAP_RATIO,
+    params: CageParams | None = None,
+    reader: str = "auto",
+    min_occupancy: float = MIN_OCCUPANCY,
+    max_atoms: int | None = MAX_ATOMS,
     progress: Callable[[AnalysisResult], None] | None = None,
-    **kwargs: Any,
+    stage: StageCallback | None = None,
 ) -> list[AnalysisResult]:
     """Analyse several sources; a bad one gets ``error`` set and never stops the rest.
 
+    The options are checked once, before any source is read: a bad option raises
+    :class:`~confined.errors.ParameterError` (it would fail every source alike).
+
     Args:
-        sources: anything :func:`analyze` takes.
+        sources: a list (or any iterable but a string) of what :func:`analyze` takes.
+        lambdas: as for :func:`analyze`.
+        gap_ratio: as for :func:`analyze`.
+        params: as for :func:`analyze`.
+        reader: as for :func:`analyze`.
+        min_occupancy: as for :func:`analyze`.
+        max_atoms: as for :func:`analyze`.
         progress: called with each result as it is done.
-        **kwargs: passed to :func:`analyze`.
+        stage: as for :func:`analyze`, for every source.
+
+    Raises:
+        ParameterError: ``sources`` is a single string or path (``"ybco"`` would be
+            four sources y, b, c, o), or an option is out of its domain.
     """
+    items = check_sources("sources", sources)
+    opts = check_analysis_options(
+        lambdas=lambdas,
+        gap_ratio=gap_ratio,
+        params=params,
+        reader=reader,
+        min_occupancy=min_occupancy,
+        max_atoms=max_atoms,
+    )
+    check_callable("progress", progress)
+    check_callable("stage", stage)
     out = []
-    for src in sources:
+    for src in items:
         try:
-            res = analyze(src, **kwargs)
+            res = _analyze_one(src, opts, stage)
         except ConfinedError as exc:
-            res = AnalysisResult(source=_label(src), error=str(exc))
+            res = AnalysisResult(source=_label(src), error=one_line(exc, 10_000))
+        except MemoryError:
+            res = AnalysisResult(
+                source=_label(src),
+                error=f"{_short(_label(src))}: out of memory (lower max_atoms / --max-atoms "
+                "to refuse structures this large)",
+            )
         except Exception as exc:  # noqa: BLE001 - batch work must go on; report it
             res = AnalysisResult(
                 source=_label(src),
-                error=f"{_label(src)}: internal error: {type(exc).__name__}: "
-                f"{' '.join(str(exc).split())}",
+                error=f"{_short(_label(src))}: internal error: {type(exc).__name__}: "
+                f"{one_line(exc, 10_000)}",
             )
         out.append(res)
         if progress is not None:
@@ -209,9 +384,23 @@ def _label(src: Any) -> str:
     return f"<{type(src).__name__}>"
 
 
-def _to_crystal(source: Any, *, reader: str, min_occupancy: float) -> Crystal:
-    if isinstance(source, Crystal):
-        return source
-    from confined.structure.io import load_crystal
+def _short(label: str, keep: int = 40) -> str:
+    """A label cut in the middle for progress lines and messages (a long path stays readable)."""
+    text = one_line(label, 10_000)
+    return text if len(text) <= 2 * keep + 1 else f"{text[:keep]}…{text[-keep:]}"
 
-    return load_crystal(source, min_occupancy=min_occupancy, reader=reader)
+
+def _to_crystal(
+    source: Any, *, reader: str, min_occupancy: float, max_atoms: int | None = MAX_ATOMS
+) -> Crystal:
+    if not isinstance(source, Crystal):
+        from confined.structure.io import load_crystal
+
+        return load_crystal(source, min_occupancy=min_occupancy, reader=reader, max_atoms=max_atoms)
+    # a Crystal made in Python skips the loader, and with it the loader's cap
+    if max_atoms is not None and source.n_atoms > max_atoms:
+        raise StructureInputError(
+            f"{_short(source.source)}: {source.n_atoms:,} atoms is over the cap of "
+            f"{max_atoms:,} (max_atoms; --max-atoms 0 on the command line lifts it)"
+        )
+    return source

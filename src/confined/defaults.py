@@ -29,6 +29,53 @@ __all__ = [
     "STATES_H_A",
     "STATES_LATTICE_A",
     "STATES_FIELD_V_PER_M",
+    "LAMBDA_FAMILIES",
+    "HEIGHT_RANGE_A",
+    "MAX_MESSAGE_CHARS",
+    "MAX_PRESSURE_POINTS",
+    "GAP_GRID",
+    "GAP_TOL_EV",
+    "GAP_RHO_FRACTION",
+    "GAP_MAX_GRID",
+    "PAIR_SEPARATION_A",
+    "PAIR_GRID",
+    "PAIR_EXTENT_A",
+    "PAIR_MAX_GRID",
+    "PAIR_LENGTH_RANGE_A",
+    "FDTD_STEPS",
+    "FDTD_EPS_R",
+    "FDTD_MAX_STEPS",
+    "FDTD_MAX_CELLS",
+    "FDTD_MAX_CELL_STEPS",
+    "FDTD_CELL_STEPS_PER_SECOND",
+    "ORDER_N",
+    "ORDER_SAMPLES",
+    "ORDER_SIGMA_A",
+    "ORDER_R_A",
+    "ORDER_THETA_DEG",
+    "ORDER_MAX_N",
+    "ORDER_MAX_DRAWS",
+    "STATES_N",
+    "STATES_SWEEP_POINTS",
+    "STATES_MAX_ELECTRONS",
+    "STATES_MAX_SWEEP_POINTS",
+    "STATES_MAX_SWEEP_WORK",
+    "STATES_MAX_DISPLACEMENT_A",
+    "PENETRATION_DEPTH_RANGE_M",
+    "MAX_GAP_RATIO",
+    "MAX_LAMBDA_K_A2",
+    "MAX_B0_GPA",
+    "MAX_ABS_CHARGE_E",
+    "GAP_TOL_RANGE_EV",
+    "STATES_MIN_DRIFT_A",
+    "MEISSNER_LENGTH_RANGE_M",
+    "MEISSNER_LAMBDA_RANGE_M",
+    "MEISSNER_MAX_MASS_KG",
+    "MEISSNER_MAX_MOMENT_A_M2",
+    "MEISSNER_MAX_REMANENCE_T",
+    "MEISSNER_MAX_DENSITY_KG_PER_M3",
+    "MEISSNER_MAX_G_M_PER_S2",
+    "DRAWS_PER_SECOND",
 ]
 
 #: C1, C2: lambda = Tc * h**2 in K·Å² per family (paper: 1320 cuprates, ~400 iron-based).
@@ -94,3 +141,126 @@ STATES_LATTICE_A: float = 3.85
 #: Applied field, V/m. For the default cage the drift is then A = 234 Å against a
 #: thermal rms of 14 Å at Tc (A²/sigma² = 279): the energy travels hundreds of cells.
 STATES_FIELD_V_PER_M: float = 1.0e8
+
+# ----------------------------------------------------------------------------------
+# Domains and size caps of the options (checked in the API, shared by the CLI)
+
+#: Families whose lambda has a meaning (``lambdas`` / ``--lambda FAMILY=K_A2``): the two
+#: of the paper and the elemental metals, for which a user may set one.
+LAMBDA_FAMILIES: tuple[str, ...] = ("cuprate", "iron-based", "elemental")
+
+#: A cage height given by the user (``--h PHASE=Å``) must lie in this range, Å. Real
+#: cages are 2–6 Å high; outside (0.1, 100) Å a value is a typo, and 1e-300 Å would
+#: overflow Tc = lambda/h².
+HEIGHT_RANGE_A: tuple[float, float] = (0.1, 100.0)
+
+#: Largest Delta/(k_B Tc) accepted: the weak-coupling BCS value is 1.76, strong coupling
+#: gives a few; 100 leaves room for any model and keeps the gaps finite.
+MAX_GAP_RATIO: float = 100.0
+
+#: Largest lambda accepted, K·Å² (the paper's are 400 and 1320; 10^6 gives Tc of 10^5 K
+#: at h = 3 Å, far beyond any superconductor, and keeps every derived number finite).
+MAX_LAMBDA_K_A2: float = 1e6
+
+#: Largest bulk modulus accepted, GPa (diamond: 443 GPa).
+MAX_B0_GPA: float = 1e4
+
+#: Largest |ion charge| of ``--charges``, e (formal charges are at most 8).
+MAX_ABS_CHARGE_E: float = 10.0
+
+#: Ewald accuracies accepted, eV: tighter than 1e-10 eV only grows the sums (and
+#: minutes of work) without changing a printed digit.
+GAP_TOL_RANGE_EV: tuple[float, float] = (1e-10, 1.0)
+
+#: The CLI cuts an error message to this many characters (start and end kept), so a
+#: 5,000-character file name cannot produce a 10 kB line.
+MAX_MESSAGE_CHARS: int = 300
+
+#: Most pressures in one ``--gpa START:STOP:STEP`` range.
+MAX_PRESSURE_POINTS: int = 100_000
+
+# C5, C7, C8: gap symmetry (predict.gap); the command's defaults
+#: Points per side of each cage's potential map.
+GAP_GRID: int = 129
+#: Ewald accuracy of the electron's potential energy, eV.
+GAP_TOL_EV: float = 1e-4
+#: Radius of the barrier circle as a fraction of the nearest-ion distance.
+GAP_RHO_FRACTION: float = 0.5
+#: Largest map: 1025² points per cage take about 5 s and 0.3 GB (measured on YBa2Cu3O7);
+#: the figure needs a few hundred.
+GAP_MAX_GRID: int = 1025
+
+# C19, C20: pair fields (mechanism.fields)
+PAIR_SEPARATION_A: float = 1.0
+PAIR_GRID: int = 101
+PAIR_EXTENT_A: float = 2.0
+#: Largest plane grid per side: 4001² points hold about 2.4 GB of field arrays.
+PAIR_MAX_GRID: int = 4001
+#: Separations (when not 0) and grid extents of a pair, Å: atomic scales, 1e-6 to 1e6 Å
+#: (outside, the fields of point charges over- or underflow in floating point).
+PAIR_LENGTH_RANGE_A: tuple[float, float] = (1e-6, 1e6)
+
+# C21: FDTD (mechanism.fdtd)
+FDTD_STEPS: int = 3000
+FDTD_EPS_R: float = 4.0
+#: Most time steps: 10^6 steps of the default grid (2000 cells) take about 20 s.
+FDTD_MAX_STEPS: int = 1_000_000
+#: Most grid cells (five float64 arrays: 400 MB at 10^7).
+FDTD_MAX_CELLS: int = 10_000_000
+#: Most cell updates per run (cells × steps): the default grid at FDTD_MAX_STEPS.
+FDTD_MAX_CELL_STEPS: int = 2_000_000_000
+#: Yee cell updates per second on one core, for the time estimates (measured: ~10^8/s).
+FDTD_CELL_STEPS_PER_SECOND: float = 1e8
+
+# C22: order parameter (mechanism.order)
+ORDER_N: int = 100_000
+ORDER_SAMPLES: int = 32
+ORDER_SIGMA_A: float = 1.0
+ORDER_R_A: float = 1.0
+ORDER_THETA_DEG: float = 30.0
+#: Most electrons in one thermal ensemble: its two float64 displacement arrays take
+#: 16 bytes per electron (10^7: 160 MB; 10^9 would need 16 GB).
+ORDER_MAX_N: int = 10_000_000
+#: Most normal deviates per report (electrons × samples × 2 components / 2): 10^9
+#: pairs take about half a minute (:data:`DRAWS_PER_SECOND`).
+ORDER_MAX_DRAWS: int = 1_000_000_000
+
+# C23, C24: condensed states (mechanism.states)
+STATES_N: int = 10_000
+STATES_SWEEP_POINTS: int = 60
+#: Largest lattice: two float32 displacement arrays of 10^7 electrons are 80 MB.
+STATES_MAX_ELECTRONS: int = 10_000_000
+#: Most temperatures in one R(T) sweep.
+STATES_MAX_SWEEP_POINTS: int = 10_000
+#: Most electron samples in the two R(T) sweeps (2 × points × N): 10^9 take about half
+#: a minute (:data:`DRAWS_PER_SECOND`).
+STATES_MAX_SWEEP_WORK: int = 1_000_000_000
+#: Largest thermal rms or drift a state (or an order-parameter displacement) may have,
+#: Å: beyond it |r|² leaves float32 (10^18² = 10^36 < 3.4·10^38) and the lattice
+#: picture has long lost its meaning.
+STATES_MAX_DISPLACEMENT_A: float = 1e18
+#: Smallest drift of the field-on states, Å: below it the source current underflows.
+STATES_MIN_DRIFT_A: float = 1e-20
+
+#: Penetration depths with a physical meaning, m: from 1 nm to 10 µm (London depths of
+#: real superconductors are 16 nm (Al) to a few µm). A balance solved outside this
+#: range has no physical solution (mechanism.meissner).
+PENETRATION_DEPTH_RANGE_M: tuple[float, float] = (1e-9, 10e-6)
+
+#: Heights and gaps of the Meissner balance (cooling height, levitation and lift gaps),
+#: m: from 1 nm to 1 km (outside, the image forces ~ 1/z^4 over- or underflow).
+MEISSNER_LENGTH_RANGE_M: tuple[float, float] = (1e-9, 1e3)
+#: Penetration depths the balance accepts as input, m: 0 (ideal screening) or 1 pm to
+#: 1 m (physical ones are 1 nm to 10 µm; outside, a warning says so).
+MEISSNER_LAMBDA_RANGE_M: tuple[float, float] = (1e-12, 1.0)
+#: Largest magnet or superconductor mass, kg, moment, A·m², remanence, T, density,
+#: kg/m³, and gravity, m/s², accepted by the balance.
+MEISSNER_MAX_MASS_KG: float = 1e6
+MEISSNER_MAX_MOMENT_A_M2: float = 1e6
+MEISSNER_MAX_REMANENCE_T: float = 10.0
+MEISSNER_MAX_DENSITY_KG_PER_M3: float = 1e5
+MEISSNER_MAX_G_M_PER_S2: float = 1e4
+
+#: Gaussian (x, y) pairs drawn and summed per second on one core, for the time
+#: estimates of the size-cap messages (measured: about 4·10^7/s).
+DRAWS_PER_SECOND: float = 4e7

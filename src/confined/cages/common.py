@@ -234,6 +234,10 @@ def pad_rows(groups: np.ndarray, values: np.ndarray, n_groups: int) -> tuple[np.
 #: Image shifts are encoded in base _B (offset _B // 2) when squares are compared.
 _B = 1 << 12
 _SIN60 = math.sin(math.radians(60.0))
+#: Neighbouring link pairs of a square net atom with links (a0, a1, b0, b1), a and b
+#: opposite pairs: counter-clockwise when b0 turns counter-clockwise from a0, or not.
+_QUAD_CCW = np.array([[0, 2], [2, 1], [1, 3], [3, 0]])
+_QUAD_CW = np.array([[0, 3], [3, 1], [1, 2], [2, 0]])
 
 
 def square_cells(
@@ -247,6 +251,7 @@ def square_cells(
     normal: np.ndarray,
     *,
     corner_tol_A: float = 0.6,
+    quadrants: bool = False,
 ) -> Squares:
     """Every square of a net: two neighbouring links of a net atom and the far corner.
 
@@ -268,6 +273,8 @@ def square_cells(
         symbols: (N,) element symbol of every atom of the cell.
         normal: (3,) unit normal of the net.
         corner_tol_A: the far corner must have an atom of the same element this close.
+        quadrants: the links of every atom are two opposite pairs (slots 0, 1 and
+            2, 3), so only the four neighbouring pairs of them need the angle test.
 
     Returns:
         The squares, in the order of the net atoms they were first met from.
@@ -278,13 +285,23 @@ def square_cells(
     unit = inplane / np.where(link_mask, length, 1.0)[..., None]
     nx, ny, nz = normal.tolist()
     skew = np.array([[0.0, -nz, ny], [nz, 0.0, -nx], [-ny, nx, 0.0]])  # w @ skew = w x n
-    ut = unit.transpose(0, 2, 1)
-    cos = unit @ ut
-    sin = unit @ (unit @ skew).transpose(0, 2, 1)  # (u x w) . n = u . (w x n)
-    ok = (np.abs(cos) < 0.5) & (sin > _SIN60)
-    if not link_mask.all():
-        ok &= link_mask[:, :, None] & link_mask[:, None, :]
-    n_i, i_u, i_w = np.nonzero(ok)
+    if quadrants:
+        # the four neighbouring pairs, counter-clockwise whichever way b turns from a
+        ccw = ((unit[:, 0] @ skew) * unit[:, 2]).sum(1) < 0  # (a0 x b0) . n > 0
+        pair = np.where(ccw[:, None, None], _QUAD_CCW, _QUAD_CW)  # (n, 4, 2)
+        rows = np.arange(len(unit))[:, None]
+        uu, ww = unit[rows, pair[..., 0]], unit[rows, pair[..., 1]]
+        cos = (uu * ww).sum(-1)
+        sin = (uu * (ww @ skew)).sum(-1)
+        n_i, q_i = np.nonzero((np.abs(cos) < 0.5) & (sin > _SIN60))
+        i_u, i_w = pair[n_i, q_i, 0], pair[n_i, q_i, 1]
+    else:
+        cos = unit @ unit.transpose(0, 2, 1)
+        sin = unit @ (unit @ skew).transpose(0, 2, 1)  # (u x w) . n = u . (w x n)
+        ok = (np.abs(cos) < 0.5) & (sin > _SIN60)
+        if not link_mask.all():
+            ok &= link_mask[:, :, None] & link_mask[:, None, :]
+        n_i, i_u, i_w = np.nonzero(ok)
     if len(n_i) == 0:
         empty = np.zeros((0, 3))
         return Squares(np.zeros(0, dtype=int), np.zeros((0, 4, 3)), empty, empty, empty)

@@ -260,7 +260,15 @@ def find_cuprate_cages(
 
     plane_of_atom, plane_heights = cluster_heights(cart[atoms] @ normal, period, params.plane_tol_A)
     squares = square_cells(
-        cloud, frac, atoms, links, np.ones(links.shape[:2], bool), targets, sp.code, normal
+        cloud,
+        frac,
+        atoms,
+        links,
+        np.ones(links.shape[:2], bool),
+        targets,
+        sp.code,
+        normal,
+        quadrants=True,
     )
     plane_lookup = np.full(len(sp.code), -1)
     plane_lookup[atoms] = plane_of_atom

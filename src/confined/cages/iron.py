@@ -20,6 +20,8 @@ number of atoms; a hull is computed once per cage type, and the mirror member of
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from confined.cages.canonical import (
@@ -278,7 +280,7 @@ def find_iron_cages(
         hs = np.array([sites[m][3] for m in members])
         sq_centre = squares.centre[sq]
         sheet = sq_centre if kind == "alpha" else sq_centre - (s[sq] * z_ring[sq])[:, None] * normal
-        r = representative(hs, sheet @ inv, shape_of(kind, sq, sheet))
+        r = representative(hs, sheet @ inv, shape_of(kind, sq, sheet) if len(sq) > 1 else None)
         k = int(sq[r])
         shift = home_shift(sheet[r], lattice, inv)
         centre = sheet[r] + shift
@@ -401,6 +403,12 @@ def _topology(kind: str, corners: np.ndarray, ring: np.ndarray, up: bool) -> lis
         beyond.append(max(range(4), key=dots.__getitem__))
     if len(set(beyond)) != 4:
         return None
+    return _ideal_faces(kind, tuple(beyond), up)
+
+
+@functools.lru_cache(maxsize=64)
+def _ideal_faces(kind: str, beyond: tuple[int, ...], up: bool) -> tuple[tuple[int, ...], ...]:
+    """The ideal faces for one assignment of ring anions to edges (see :func:`_topology`)."""
     if kind == "alpha":
         tip, r = 4, [5 + j for j in beyond]
         faces = [[tip, i, r[i], (i + 1) % 4] for i in range(4)]
@@ -414,4 +422,4 @@ def _topology(kind: str, corners: np.ndarray, ring: np.ndarray, up: bool) -> lis
         faces += [[(i + 1) % 4, r[i], r[(i + 1) % 4]] for i in range(4)]
         faces += [[tip, r[(i + 1) % 4], r[i]] for i in range(4)]
         down = up  # derived for the tip below the Fe plane
-    return [f[::-1] for f in faces] if down else faces
+    return tuple(tuple(f[::-1]) if down else tuple(f) for f in faces)

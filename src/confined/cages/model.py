@@ -17,6 +17,7 @@ def _json_float(x: float, digits: int) -> float | None:
     """A float rounded for JSON, or None when it is not finite (no value)."""
     return round(x, digits) if math.isfinite(x) else None
 
+
 FAMILIES = ("cuprate", "iron-based", "elemental", "none")
 
 #: Phase letters in order of confinement: the paper's alpha, beta, gamma (and beyond).

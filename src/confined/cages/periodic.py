@@ -321,6 +321,9 @@ def cluster_heights(
     h = wrap_height(heights, period_A)
     if len(h) == 0:
         return np.zeros(0, dtype=int), np.zeros(0)
+    lo, hi = float(h.min()), float(h.max())
+    if hi - lo <= tol_A:  # one layer, not split by the cell boundary
+        return np.zeros(len(h), dtype=int), wrap_height(np.array([h.mean()]), period_A)
     order = np.argsort(h, kind="stable")
     hs = h[order]
     labels_sorted = np.concatenate([[0], np.cumsum(np.diff(hs) > tol_A)]).astype(int)

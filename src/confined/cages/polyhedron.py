@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from confined.cages.canonical import canonical_faces
+from confined.cages.periodic import cross
 
 __all__ = [
     "Polyhedron",
@@ -167,6 +168,30 @@ def _adjacency(faces: tuple[tuple[int, ...], ...]) -> tuple[_Edge, ...]:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=256)
+def _construction_tables(
+    faces: tuple[tuple[int, ...], ...], k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Index tables of a face list, for checking it on k vertices with a few array ops.
+
+    Returns:
+        ``(first3 (F, 3), member (F, k), a, b, off_a (E, m), off_b (E, m), off_mask)``:
+        the first three vertices of each face, which vertices belong to it, and for
+        every shared edge its two faces and their off-edge vertices (padded).
+    """
+    first3 = np.array([f[:3] for f in faces])
+    member = np.zeros((len(faces), k), dtype=bool)
+    for i, f in enumerate(faces):
+        member[i, list(f)] = True
+    adj = _adjacency(faces)
+    m = max(max(len(x[2]), len(x[3])) for x in adj)
+    fa = np.array([x[0] for x in adj])
+    fb = np.array([x[1] for x in adj])
+    off_a = np.array([list(x[2]) + [x[2][0]] * (m - len(x[2])) for x in adj])
+    off_b = np.array([list(x[3]) + [x[3][0]] * (m - len(x[3])) for x in adj])
+    return first3, member, fa, fb, off_a, off_b, np.ones_like(off_a, dtype=bool)
+
+
 def faces_by_construction(
     vertices: np.ndarray,
     faces: Sequence[Sequence[int]],
@@ -192,31 +217,24 @@ def faces_by_construction(
     Returns:
         The faces, or None when a check fails (the hull must decide).
     """
-    p = np.asarray(vertices, dtype=float).tolist()
+    pts = np.asarray(vertices, dtype=float)
     key = tuple(tuple(int(v) for v in f) for f in faces)
-    signed: list[list[float]] = []
-    for face in key:
-        (ax, ay, az), (bx, by, bz), (cx, cy, cz) = p[face[0]], p[face[1]], p[face[2]]
-        ux, uy, uz, vx, vy, vz = bx - ax, by - ay, bz - az, cx - ax, cy - ay, cz - az
-        nx, ny, nz = uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx
-        norm = math.sqrt(nx * nx + ny * ny + nz * nz)
-        if norm == 0.0:
-            return None
-        nx, ny, nz = nx / norm, ny / norm, nz / norm
-        row = [(x - ax) * nx + (y - ay) * ny + (z - az) * nz for x, y, z in p]
-        members = set(face)
-        for v, d in enumerate(row):
-            if v in members:
-                if abs(d) > flat_tol_A:
-                    return None  # (a) not flat
-            elif d > -flat_tol_A:
-                return None  # (b) outside, or on the plane
-        signed.append(row)
-    for fa, fb, off_a, off_b in _adjacency(key):
-        near_a = min(-signed[fb][v] for v in off_a) <= coplanar_tol_A
-        near_b = min(-signed[fa][v] for v in off_b) <= coplanar_tol_A
-        if near_a and near_b:
-            return None  # (c) some triangulation of the two would be merged
+    first3, member, fa, fb, off_a, off_b, _ = _construction_tables(key, len(pts))
+    a, b, c = pts[first3[:, 0]], pts[first3[:, 1]], pts[first3[:, 2]]
+    n = cross(b - a, c - a)
+    size = np.sqrt((n * n).sum(1))
+    if not size.all():
+        return None
+    n /= size[:, None]
+    signed = n @ pts.T - (n * a).sum(1)[:, None]  # (F, k): > 0 outside each face
+    # (a) flat faces, (b) every other vertex strictly inside
+    if np.abs(signed[member]).max() > flat_tol_A or signed[~member].max() > -flat_tol_A:
+        return None
+    # (c) no shared edge whose faces the hull rule could merge
+    near_a = (-signed[fb[:, None], off_a]).min(axis=1) <= coplanar_tol_A
+    near_b = (-signed[fa[:, None], off_b]).min(axis=1) <= coplanar_tol_A
+    if (near_a & near_b).any():
+        return None
     return [list(f) for f in key]
 
 

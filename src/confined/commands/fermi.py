@@ -8,13 +8,14 @@ import click
 
 from confined import defaults
 from confined.commands.options import (
+    api_names,
     echo_json,
     out_option,
-    parse_pairs,
+    parse_pair,
     phase_source_options,
     phases_from_cli,
+    write_output,
 )
-from confined.errors import ConfinedError
 from confined.plot._figure import check_figure_path
 
 __all__ = ["command"]
@@ -36,22 +37,23 @@ __all__ = ["command"]
     default=0.0,
     show_default=True,
     metavar="S",
-    help="C6 bilayer splitting of cuprate ± octahedra: h(+) = h(1−S), h(−) = h(1+S).",
+    help="C6 bilayer splitting of cuprate ± octahedra, 0 <= S < 1: h(+) = h(1−S), h(−) = h(1+S).",
 )
 @click.option(
     "--arc-fraction",
     type=float,
     default=defaults.ARC_FRACTION,
     show_default=True,
-    help="Cuprates: the Fermi arc is where Δ(φ) < FRACTION·Δmax.",
+    help="Cuprates: the Fermi arc is where Δ(φ) < FRACTION·Δmax (0 < FRACTION <= 1).",
 )
 @click.option(
     "--gap-ratio",
     type=float,
     default=defaults.GAP_RATIO,
     show_default=True,
-    help="Δ/(k_B Tc) used for the gaps.",
+    help="Δ/(k_B Tc) used for the gaps (positive).",
 )
+@api_names(kf="--kf", split="--split", arc_fraction="--arc-fraction", gap_ratio="--gap-ratio")
 def command(
     source: str,
     h_overrides: tuple[str, ...],
@@ -62,35 +64,32 @@ def command(
     split: float,
     arc_fraction: float,
     gap_ratio: float,
+    max_atoms: int = defaults.MAX_ATOMS,
 ) -> None:
     """Brillouin zone of the active square net with one ring per confined electron state."""
     if out is not None:
         check_figure_path(out, f"--out {out}")
-    cal: tuple[str, float] | None = None
-    if kf is not None:
-        try:
-            ((phase, value),) = parse_pairs((kf,), "PHASE").items()
-        except click.BadParameter as exc:
-            raise ConfinedError(f"--kf {exc.message}") from None
-        cal = (phase, value)
+    cal = None if kf is None else parse_pair(kf, "--kf")
 
     from confined.predict.fermi import fermi_image
 
-    phase_set = phases_from_cli(source, h_overrides, heights)
+    phase_set = phases_from_cli(source, h_overrides, heights, max_atoms)
     image = fermi_image(
         phase_set, kf=cal, split=split, arc_fraction=arc_fraction, gap_ratio=gap_ratio
     )
-    written = None
+    written = failed = None
     if out is not None:
         from confined.plot.fermi import write_fermi_figure
 
-        written = write_fermi_figure(image, out)
+        written, failed = write_output(lambda: write_fermi_figure(image, out))
     if as_json:
         doc = image.to_dict()
         doc["figure"] = None if written is None else str(written)
         echo_json(doc)
     else:
         _print(image)
+    if failed is not None:
+        raise failed  # after the results: nothing computed is lost
     if written is not None:
         click.echo(f"wrote {written}", err=True)
 

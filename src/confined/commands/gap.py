@@ -7,7 +7,19 @@ from typing import Any
 import click
 
 from confined import defaults
-from confined.commands.options import echo_json, json_option, out_option, parse_pairs
+from confined.commands.options import (
+    WHOLE,
+    HintedChoice,
+    api_names,
+    echo_json,
+    json_option,
+    max_atoms_option,
+    max_atoms_value,
+    out_option,
+    parse_pairs,
+    terminal_status,
+    write_output,
+)
 from confined.plot._figure import check_figure_path
 
 __all__ = ["command"]
@@ -19,19 +31,19 @@ __all__ = ["command"]
 @json_option
 @click.option(
     "--grid",
-    type=int,
-    default=129,
+    type=WHOLE,
+    default=defaults.GAP_GRID,
     show_default=True,
     metavar="N",
-    help="Points per side of each cage's in-plane potential map.",
+    help=f"Points per side of each cage's in-plane potential map (5 to {defaults.GAP_MAX_GRID}).",
 )
 @click.option(
     "--tol",
     type=float,
-    default=1e-4,
+    default=defaults.GAP_TOL_EV,
     show_default=True,
     metavar="EV",
-    help="Ewald accuracy of the electron's potential energy, eV.",
+    help="Ewald accuracy of the electron's potential energy, eV (0 < EV < 1).",
 )
 @click.option(
     "--charges",
@@ -41,7 +53,7 @@ __all__ = ["command"]
 )
 @click.option(
     "--charge-model",
-    type=click.Choice(["guess", "bond-valence"]),
+    type=HintedChoice(["guess", "bond-valence"]),
     default="guess",
     show_default=True,
     help="Charges of the other elements: pymatgen's oxidation-state guess or bond valences.",
@@ -49,10 +61,10 @@ __all__ = ["command"]
 @click.option(
     "--rho-fraction",
     type=float,
-    default=0.5,
+    default=defaults.GAP_RHO_FRACTION,
     show_default=True,
     metavar="F",
-    help="Radius of the barrier circle as a fraction of the nearest-ion distance.",
+    help="Radius of the barrier circle as a fraction of the nearest-ion distance (0 < F < 1).",
 )
 @click.option(
     "--cage",
@@ -65,7 +77,18 @@ __all__ = ["command"]
     type=float,
     default=defaults.GAP_RATIO,
     show_default=True,
-    help="Δ/(k_B Tc) for Δ0.",
+    help="Δ/(k_B Tc) for Δ0 (positive).",
+)
+@max_atoms_option
+@api_names(
+    charges="--charges",
+    charge_model="--charge-model",
+    tol_eV="--tol",
+    rho_fraction="--rho-fraction",
+    grid="--grid",
+    gap_ratio="--gap-ratio",
+    cage="--cage",
+    max_atoms="--max-atoms",
 )
 def command(
     source: str,
@@ -78,33 +101,40 @@ def command(
     rho_fraction: float,
     cage: str | None,
     gap_ratio: float,
+    max_atoms: int = defaults.MAX_ATOMS,
 ) -> None:
     """Gap symmetry of every cage of SOURCE from the Ewald potential of its ions."""
     if out is not None:
         check_figure_path(out, f"--out {out}")
-    q = parse_pairs(charges, "ELEMENT")
+    q = parse_pairs(charges, "--charges")
 
     from confined.predict.gap import predict_gap
 
-    result = predict_gap(
-        source,
-        charges=q or None,
-        charge_model=charge_model,
-        tol_eV=tol,
-        rho_fraction=rho_fraction,
-        grid=grid,
-        gap_ratio=gap_ratio,
-    )
+    with terminal_status() as stage:
+        result = predict_gap(
+            source,
+            charges=q or None,
+            charge_model=charge_model,
+            tol_eV=tol,
+            rho_fraction=rho_fraction,
+            grid=grid,
+            gap_ratio=gap_ratio,
+            max_atoms=max_atoms_value(max_atoms),
+            stage=stage,
+        )
     if cage is not None:
-        result.cage(cage)  # ConfinedError for an unknown label, before any output
+        result.cage(cage)  # ParameterError for an unknown label, before any output
+    failed = None
     if out is not None:
         from confined.plot.gap import write_gap_figure
 
-        write_gap_figure(result, out, cage=cage)
+        _, failed = write_output(lambda: write_gap_figure(result, out, cage=cage))
     if as_json:
         echo_json(result.to_dict())
     else:
         _print(result)
+    if failed is not None:
+        raise failed  # after the results: nothing computed is lost
     if out is not None:
         click.echo(f"wrote {out}", err=True)
 

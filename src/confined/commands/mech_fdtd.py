@@ -7,16 +7,26 @@ from typing import Any
 
 import click
 
-from confined.commands.options import echo_json, json_option, out_option
-from confined.plot._figure import check_figure_path, save_figure
+from confined import defaults
+from confined.checks import check_real
+from confined.commands.options import (
+    WHOLE,
+    api_names,
+    echo_json,
+    json_option,
+    out_option,
+    save_figure_keeping,
+)
+from confined.errors import OutputError
+from confined.plot._figure import check_figure_path
 
 __all__ = ["command", "fdtd"]
 
 
 def fdtd(
     leakage_S_per_m: float = 0.0,
-    n_steps: int = 3000,
-    eps_r: float = 4.0,
+    n_steps: int = defaults.FDTD_STEPS,
+    eps_r: float = defaults.FDTD_EPS_R,
     out_path: str | Path | None = None,
 ) -> dict[str, Any]:
     """The JSON document of the command; also draws the figure into ``out_path``.
@@ -25,7 +35,11 @@ def fdtd(
     permittivity and leakage; with leakage > 0 also the lossless reference run.
 
     Raises:
-        ConfinedError: bad leakage, steps, eps_r or figure path.
+        ParameterError: leakage negative or not finite, steps out of 1 to
+            :data:`~confined.defaults.FDTD_MAX_STEPS`, eps_r below 1, a figure path
+            that is not .png/.svg.
+        OutputError: the figure cannot be written (after the runs; the document is lost
+            to a caller that does not catch it, so the command keeps it: see ``command``).
     """
     from dataclasses import replace
 
@@ -33,6 +47,8 @@ def fdtd(
 
     if out_path is not None:
         check_figure_path(out_path, f"--out {out_path}")
+    check_real("leakage_S_per_m", leakage_S_per_m, nonnegative=True)
+    check_real("eps_r", eps_r, low=1.0)
     setup = replace(FdtdSetup(), eps_r=eps_r, leakage_S_per_m=leakage_S_per_m).validate()
     result = run_fdtd(setup, n_steps=n_steps)
     doc = result.to_dict()
@@ -48,12 +64,7 @@ def fdtd(
     if out_path is not None:
         from confined.plot.mechanism_fdtd import fdtd_plot_data, render_fdtd
 
-        save_figure(
-            render_fdtd(fdtd_plot_data(result, others)),
-            out_path,
-            dpi=110,
-            label=f"--out {out_path}",
-        )
+        save_figure_keeping(doc, lambda: render_fdtd(fdtd_plot_data(result, others)), out_path)
     return doc
 
 
@@ -65,24 +76,36 @@ def fdtd(
     default=0.0,
     show_default=True,
     metavar="S",
-    help="Leakage sigma inside the slab, S/m (energy lost across the field).",
+    help="Leakage sigma inside the slab, S/m, >= 0 (energy lost across the field).",
 )
-@click.option("--steps", "n_steps", type=int, default=3000, show_default=True, help="Time steps.")
+@click.option(
+    "--steps",
+    "n_steps",
+    type=WHOLE,
+    default=defaults.FDTD_STEPS,
+    show_default=True,
+    help=f"Time steps (1 to {defaults.FDTD_MAX_STEPS:,}).",
+)
 @click.option(
     "--eps-r",
     "eps_r",
     type=float,
-    default=4.0,
+    default=defaults.FDTD_EPS_R,
     show_default=True,
-    help="Relative permittivity of the capacitor-array slab.",
+    help="Relative permittivity of the capacitor-array slab (>= 1).",
 )
 @json_option
 @out_option("Also draw snapshots and energy(t) into this file.")
+@api_names(leakage_S_per_m="--leakage", n_steps="--steps", eps_r="--eps-r")
 def command(
     leakage_S_per_m: float, n_steps: int, eps_r: float, as_json: bool, out_path: str | None
 ) -> None:
     """A pulse through a capacitor-array slab: Maxwell without conduction current, 1D FDTD."""
-    doc = fdtd(leakage_S_per_m, n_steps, eps_r, out_path)
+    failed = None
+    try:
+        doc = fdtd(leakage_S_per_m, n_steps, eps_r, out_path)
+    except OutputError as exc:
+        doc, failed = exc.document, exc  # type: ignore[attr-defined]
     if as_json:
         echo_json(doc)
     else:
@@ -102,5 +125,7 @@ def command(
                 f"transit {doc['transit_s']:.6e} s, n·L/c = {doc['transit_expected_s']:.6e} s "
                 f"({doc['transit_error_cells']:+.2f} cells)"
             )
+    if failed is not None:
+        raise failed  # after the results: nothing computed is lost
     if out_path is not None:
         click.echo(f"wrote {out_path}", err=True)

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from confined.commands.options import echo_json, json_option
+from confined.checks import check_real
+from confined.commands.options import api_names, echo_json, json_option
 from confined.defaults import COOLING_HEIGHT_M as DEFAULT_COOLING_HEIGHT_M
 from confined.defaults import MAGNET_DENSITY_KG_PER_M3 as DEFAULT_MAGNET_DENSITY_KG_PER_M3
 from confined.defaults import MAGNET_REMANENCE_T as DEFAULT_REMANENCE_T
@@ -51,14 +52,15 @@ __all__ = ["command"]
     type=float,
     default=DEFAULT_LAMBDA_M * 1e9,
     show_default=True,
-    help="Penetration depth, nm.",
+    help="Penetration depth, nm (>= 0).",
 )
 @click.option(
     "--cooling-height-mm",
     type=float,
     default=DEFAULT_COOLING_HEIGHT_M * 1e3,
     show_default=True,
-    help="Magnet height when the superconductor was cooled, mm ('inf': zero-field cooled).",
+    help="Magnet height when the superconductor was cooled, mm (positive; 'inf': "
+    "zero-field cooled).",
 )
 @click.option(
     "--gap-mm", type=float, default=None, help="Observed levitation gap: solve lambda for F_R = mg."
@@ -78,6 +80,19 @@ __all__ = ["command"]
     help="Gravity, m/s².",
 )
 @json_option
+@api_names(
+    magnet_kg="--magnet-kg",
+    sc_kg="--sc-kg",
+    moment_A_m2="--moment-A-m2",
+    remanence_T="--remanence-T",
+    magnet_density_kg_per_m3="--density",
+    g_m_per_s2="--g",
+    # in metres in the API and in mm/nm here: their messages give lengths with units
+    lambda_m="--lambda-nm",
+    cooling_height_m="--cooling-height-mm",
+    gap_m="--gap-mm",
+    lift_gap_m="--lift-gap-mm",
+)
 def command(
     magnet_kg: float,
     sc_kg: float,
@@ -93,6 +108,14 @@ def command(
 ) -> None:
     """Repulsion F_R = m·g on approach, attraction F_A = M·g on lifting (frozen-image model)."""
     from confined.mechanism.meissner import meissner_balance
+
+    # the options given in mm and nm are checked here, so that a message quotes the
+    # number as typed; the API checks the same domains in metres
+    check_real("--lambda-nm", lambda_nm, nonnegative=True)
+    if cooling_height_mm != math.inf:
+        check_real("--cooling-height-mm", cooling_height_mm, positive=True)
+    check_real("--gap-mm", gap_mm, positive=True, allow_none=True)
+    check_real("--lift-gap-mm", lift_gap_mm, positive=True, allow_none=True)
 
     result = meissner_balance(
         magnet_kg,
@@ -131,11 +154,17 @@ def _print(b: MeissnerBalance) -> None:
             f"(largest attraction {b.max_attraction_N:.4g} N at {_mm(b.max_attraction_height_m)})"
         )
     if b.gap_m is not None:
-        lam = "none" if b.lambda_for_gap_m is None else f"{b.lambda_for_gap_m * 1e9:.4g} nm"
+        lam = (
+            "no physical solution (see the warning)"
+            if b.lambda_for_gap_m is None
+            else f"{b.lambda_for_gap_m * 1e9:.4g} nm"
+        )
         click.echo(f"  lambda for F_R = m·g at gap {_mm(b.gap_m)}: {lam}")
     if b.lift_gap_m is not None:
         lam = (
-            "none" if b.lambda_for_lift_gap_m is None else f"{b.lambda_for_lift_gap_m * 1e9:.4g} nm"
+            "no physical solution (see the warning)"
+            if b.lambda_for_lift_gap_m is None
+            else f"{b.lambda_for_lift_gap_m * 1e9:.4g} nm"
         )
         click.echo(f"  lambda for F_A = M·g at gap {_mm(b.lift_gap_m)}: {lam}")
     for w in b.warnings:

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from confined.commands.options import echo_json, json_option
+from confined.commands.options import WHOLE, api_names, echo_json, json_option
 
 __all__ = ["command", "monopole"]
 
@@ -15,7 +15,7 @@ def monopole(n: int = 1) -> dict[str, Any]:
     """The JSON document of the command: the charge for quantum number n (C18).
 
     Raises:
-        ConfinedError: n is zero or not an integer.
+        ParameterError: n is zero or not an integer.
     """
     from confined.mechanism.monopole import dirac_charge
 
@@ -24,9 +24,15 @@ def monopole(n: int = 1) -> dict[str, Any]:
 
 @click.command("monopole")
 @click.option(
-    "--n", "n", type=int, default=1, show_default=True, help="Nonzero integer of e·g = n·hbar·c/2."
+    "--n",
+    "n",
+    type=WHOLE,
+    default=1,
+    show_default=True,
+    help="Nonzero integer of e·g = n·hbar·c/2.",
 )
 @json_option
+@api_names(n="--n")
 def command(n: int, as_json: bool) -> None:
     """Magnetic charge of Dirac's condition e·g = n·hbar·c/2 in Gaussian and SI units."""
     doc = monopole(n)

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from confined.commands.options import echo_json, json_option
+from confined import defaults
+from confined.commands.options import WHOLE, api_names, echo_json, json_option
 
 if TYPE_CHECKING:
     from confined.mechanism.order import OrderReport
@@ -15,28 +16,55 @@ __all__ = ["command"]
 
 
 @click.command("order")
-@click.option("--n", "n", type=int, default=100_000, show_default=True, help="Electrons N.")
+@click.option(
+    "--n",
+    "n",
+    type=WHOLE,
+    default=defaults.ORDER_N,
+    show_default=True,
+    help=f"Electrons N (1 to {defaults.ORDER_MAX_N:,}).",
+)
 @click.option(
     "--samples",
-    type=int,
-    default=32,
+    type=WHOLE,
+    default=defaults.ORDER_SAMPLES,
     show_default=True,
-    help="Independent thermal ensembles averaged for mean |P|.",
+    help=f"Independent thermal ensembles averaged for mean |P| (N·samples at most "
+    f"{defaults.ORDER_MAX_DRAWS:.0e}).",
 )
 @click.option(
     "--sigma-A",
     "sigma_A",
     type=float,
-    default=1.0,
+    default=defaults.ORDER_SIGMA_A,
     show_default=True,
-    help="Rms of each thermal displacement component, Å.",
+    help="Rms of each thermal displacement component, Å (>= 0).",
 )
-@click.option("--r-A", "r_A", type=float, default=1.0, show_default=True, help="Excitation r, Å.")
 @click.option(
-    "--theta-deg", type=float, default=30.0, show_default=True, help="Excitation angle, degrees."
+    "--r-A",
+    "r_A",
+    type=float,
+    default=defaults.ORDER_R_A,
+    show_default=True,
+    help="Excitation r, Å (>= 0).",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--theta-deg",
+    type=float,
+    default=defaults.ORDER_THETA_DEG,
+    show_default=True,
+    help="Excitation angle, degrees.",
+)
+@click.option("--seed", type=WHOLE, default=0, show_default=True, help="Random seed (>= 0).")
 @json_option
+@api_names(
+    n="--n",
+    samples="--samples",
+    sigma_A="--sigma-A",
+    r_A="--r-A",
+    theta_deg="--theta-deg",
+    rng="--seed",
+)
 def command(
     n: int, samples: int, sigma_A: float, r_A: float, theta_deg: float, seed: int, as_json: bool
 ) -> None:

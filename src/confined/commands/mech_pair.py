@@ -7,16 +7,25 @@ from typing import Any
 
 import click
 
-from confined.commands.options import echo_json, json_option, out_option
-from confined.plot._figure import check_figure_path, save_figure
+from confined import defaults
+from confined.commands.options import (
+    WHOLE,
+    api_names,
+    echo_json,
+    json_option,
+    out_option,
+    save_figure_keeping,
+)
+from confined.errors import OutputError
+from confined.plot._figure import check_figure_path
 
 __all__ = ["command", "pair"]
 
 
 def pair(
-    separation_A: float = 1.0,
-    grid_n: int = 101,
-    extent_A: float = 2.0,
+    separation_A: float = defaults.PAIR_SEPARATION_A,
+    grid_n: int = defaults.PAIR_GRID,
+    extent_A: float = defaults.PAIR_EXTENT_A,
     out_path: str | Path | None = None,
 ) -> dict[str, Any]:
     """The JSON document of the command; also draws the field figure into ``out_path``.
@@ -28,7 +37,8 @@ def pair(
         out_path: a .png or .svg file for the figure, or None.
 
     Raises:
-        ConfinedError: bad separation, grid, extent or figure path.
+        ParameterError: bad separation, grid, extent or figure path.
+        OutputError: the figure cannot be written; ``exc.document`` holds the numbers.
     """
     from confined.mechanism.fields import pair_summary
 
@@ -38,12 +48,8 @@ def pair(
     if out_path is not None:
         from confined.plot.mechanism_fields import pair_plot_data, render_pair_fields
 
-        save_figure(
-            render_pair_fields(pair_plot_data(separation_A, grid_n, extent_A)),
-            out_path,
-            dpi=110,
-            label=f"--out {out_path}",
-        )
+        data = pair_plot_data(separation_A, grid_n, extent_A)
+        save_figure_keeping(doc, lambda: render_pair_fields(data), out_path)
     return doc
 
 
@@ -52,33 +58,38 @@ def pair(
     "--separation-A",
     "separation_A",
     type=float,
-    default=1.0,
+    default=defaults.PAIR_SEPARATION_A,
     show_default=True,
-    help="Electron–proton distance d in Å (0: coincident, no field).",
+    help="Electron–proton distance d in Å, >= 0 (0: coincident, no field).",
 )
 @click.option(
     "--grid",
     "grid_n",
-    type=int,
-    default=101,
+    type=WHOLE,
+    default=defaults.PAIR_GRID,
     show_default=True,
-    help="Points per side of the x–z plane grid.",
+    help=f"Points per side of the x–z plane grid (3 to {defaults.PAIR_MAX_GRID}).",
 )
 @click.option(
     "--extent-A",
     "extent_A",
     type=float,
-    default=2.0,
+    default=defaults.PAIR_EXTENT_A,
     show_default=True,
-    help="Half-width of the plane grid in Å.",
+    help="Half-width of the plane grid in Å (positive).",
 )
 @json_option
 @out_option("Also draw field lines and |B| into this file.")
+@api_names(separation_A="--separation-A", grid_n="--grid", extent_A="--extent-A")
 def command(
     separation_A: float, grid_n: int, extent_A: float, as_json: bool, out_path: str | None
 ) -> None:
     """Fields E+, E− and B = (E+ + E−)/c of a pair; div B near and far (Eqs. 6, 7)."""
-    doc = pair(separation_A, grid_n, extent_A, out_path)
+    failed = None
+    try:
+        doc = pair(separation_A, grid_n, extent_A, out_path)
+    except OutputError as exc:
+        doc, failed = exc.document, exc  # type: ignore[attr-defined]
     if as_json:
         echo_json(doc)
     else:
@@ -100,5 +111,7 @@ def command(
                 f"far field vs point dipole: {doc['dipole_rel_error']:.3e} "
                 f"(×(r/d)² = {doc['dipole_rel_error_scaled']:.4f})"
             )
+    if failed is not None:
+        raise failed  # after the results: nothing computed is lost
     if out_path is not None:
         click.echo(f"wrote {out_path}", err=True)

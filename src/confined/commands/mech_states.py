@@ -6,7 +6,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from confined.commands.options import echo_json, json_option, out_option
+from confined import defaults
+from confined.commands.options import (
+    WHOLE,
+    api_names,
+    echo_json,
+    json_option,
+    out_option,
+    write_output,
+)
 from confined.defaults import LAMBDA_K_A2
 from confined.defaults import STATES_FIELD_V_PER_M as DEFAULT_FIELD_V_PER_M
 from confined.defaults import STATES_H_A as DEFAULT_H_A
@@ -19,15 +27,24 @@ __all__ = ["command"]
 
 
 @click.command("states")
-@click.option("--n", "n", type=int, default=10_000, show_default=True, help="Electrons N.")
+@click.option(
+    "--n",
+    "n",
+    type=WHOLE,
+    default=defaults.STATES_N,
+    show_default=True,
+    help=f"Electrons N (2 to {defaults.STATES_MAX_ELECTRONS:,}).",
+)
 @click.option(
     "--temperature-K",
     "temperature_K",
     type=float,
     default=None,
-    help="One temperature: its states at E = 0 and at --field (default: Tc/2 and 2·Tc).",
+    help="One temperature (>= 0): its states at E = 0 and at --field (default: Tc/2 and 2·Tc).",
 )
-@click.option("--tc-K", "tc_K", type=float, default=None, help="Tc, K (default lambda/h²).")
+@click.option(
+    "--tc-K", "tc_K", type=float, default=None, help="Tc, K (positive; default lambda/h²)."
+)
 @click.option("--h-A", "h_A", type=float, default=DEFAULT_H_A, show_default=True, help="Cage h, Å.")
 @click.option(
     "--lambda-K-A2",
@@ -35,7 +52,7 @@ __all__ = ["command"]
     type=float,
     default=LAMBDA_K_A2["cuprate"],
     show_default=True,
-    help="Lambda of Tc = lambda/h², K·Å².",
+    help="Lambda of Tc = lambda/h², K·Å² (positive).",
 )
 @click.option(
     "--field",
@@ -51,11 +68,25 @@ __all__ = ["command"]
     "--sweep", is_flag=True, help="Also R(T) of the cage lattice and of its good conductor."
 )
 @click.option(
-    "--sweep-points", type=int, default=60, show_default=True, help="Temperatures in R(T)."
+    "--sweep-points",
+    type=WHOLE,
+    default=defaults.STATES_SWEEP_POINTS,
+    show_default=True,
+    help=f"Temperatures in R(T) (2 to {defaults.STATES_MAX_SWEEP_POINTS:,}).",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--seed", type=WHOLE, default=0, show_default=True, help="Random seed (>= 0).")
 @json_option
 @out_option("Draw the states and R(T) into this file (implies --sweep).")
+@api_names(
+    n="--n",
+    temperature_K="--temperature-K",
+    tc_K="--tc-K",
+    h_A="--h-A",
+    lambda_K_A2="--lambda-K-A2",
+    field_V_per_m="--field",
+    sweep_points="--sweep-points",
+    rng="--seed",
+)
 def command(
     n: int,
     temperature_K: float | None,
@@ -87,14 +118,17 @@ def command(
         sweep_points=sweep_points,
         rng=seed,
     )
+    failed = None
     if out_path is not None:
         from confined.plot.mechanism_states import write_states_figure
 
-        write_states_figure(report, out_path)
+        _, failed = write_output(lambda: write_states_figure(report, out_path))
     if as_json:
         echo_json(report.to_dict())
     else:
         _print(report)
+    if failed is not None:
+        raise failed  # after the results: nothing computed is lost
     if out_path is not None:
         click.echo(f"wrote {out_path}", err=True)
 

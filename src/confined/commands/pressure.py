@@ -6,7 +6,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from confined.commands.options import echo_json, out_option, phase_source_options, phases_from_cli
+from confined import defaults
+from confined.commands.options import (
+    api_names,
+    echo_json,
+    out_option,
+    phase_source_options,
+    phases_from_cli,
+    write_output,
+)
 from confined.plot._figure import check_figure_path, save_figure
 
 if TYPE_CHECKING:
@@ -23,7 +31,7 @@ __all__ = ["command"]
     default="0:20:0.5",
     show_default=True,
     metavar="START:STOP:STEP",
-    help="Pressures in GPa (STOP included), or one number.",
+    help="Pressures in GPa (STOP included, STEP > 0), or one number.",
 )
 @click.option(
     "--transition",
@@ -33,13 +41,13 @@ __all__ = ["command"]
     metavar="GPA",
     help="From this pressure on the alpha phase is occupied (C12: beta -> alpha).",
 )
-@click.option("--b0", "b0_gpa", type=float, default=None, help="Bulk modulus B0 in GPa.")
-@click.option("--b0p", type=float, default=None, help="Pressure derivative B0′ of B0.")
+@click.option("--b0", "b0_gpa", type=float, default=None, help="Bulk modulus B0 in GPa (positive).")
+@click.option("--b0p", type=float, default=None, help="Pressure derivative B0′ of B0 (0 to 20).")
 @click.option(
     "--c-share",
     type=float,
     default=None,
-    help="Share s of the volume strain taken by c: ln(c/c0) = s·ln(V/V0).",
+    help="Share s of the volume strain taken by c: ln(c/c0) = s·ln(V/V0) (0 to 1).",
 )
 @click.option(
     "--lambda",
@@ -47,9 +55,17 @@ __all__ = ["command"]
     type=float,
     default=None,
     metavar="K_A2",
-    help="Lambda of Tc = lambda/h² in K·Å² (default: the family's).",
+    help="Lambda of Tc = lambda/h² in K·Å² (positive; default: the family's).",
 )
 @out_option("Also draw Tc(P) into this file.")
+@api_names(
+    gpa="--gpa",
+    transition_gpa="--transition",
+    b0_gpa="--b0",
+    b0p="--b0p",
+    c_share="--c-share",
+    lambda_K_A2="--lambda",
+)
 def command(
     source: str,
     h_overrides: tuple[str, ...],
@@ -62,6 +78,7 @@ def command(
     c_share: float | None,
     lambda_K_A2: float | None,
     out_path: str | None,
+    max_atoms: int = defaults.MAX_ATOMS,
 ) -> None:
     """Tc = lambda/h(P)² of every phase of SOURCE under pressure (third-order Birch–Murnaghan).
 
@@ -73,7 +90,7 @@ def command(
     gpa = parse_gpa_range(gpa_spec)
     if out_path is not None:
         check_figure_path(out_path, f"--out {out_path}")
-    phase_set = phases_from_cli(source, h_overrides, heights)
+    phase_set = phases_from_cli(source, h_overrides, heights, max_atoms)
     curve = pressure_curve(
         phase_set,
         gpa,
@@ -83,16 +100,24 @@ def command(
         c_share=c_share,
         lambda_K_A2=lambda_K_A2,
     )
+    failed = None
     if out_path is not None:
         from confined.plot.pressure import pressure_plot_data, render_pressure
 
-        save_figure(
-            render_pressure(pressure_plot_data(curve)), out_path, dpi=150, label=f"--out {out_path}"
+        _, failed = write_output(
+            lambda: save_figure(
+                render_pressure(pressure_plot_data(curve)),
+                out_path,
+                dpi=150,
+                label=f"--out {out_path}",
+            )
         )
     if as_json:
         echo_json(curve.to_dict())
     else:
         _print(curve)
+    if failed is not None:
+        raise failed  # after the results: nothing computed is lost
     if out_path is not None:
         click.echo(f"wrote {out_path}", err=True)
 

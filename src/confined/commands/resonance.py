@@ -8,8 +8,9 @@ import click
 
 from confined import defaults
 from confined.commands.options import (
+    api_names,
     echo_json,
-    parse_pairs,
+    parse_pair,
     phase_source_options,
     phases_from_cli,
 )
@@ -30,15 +31,16 @@ __all__ = ["command"]
     type=float,
     default=None,
     metavar="R",
-    help="Instead: E_R = R·2Δ with Δ from the family lambda and --gap-ratio.",
+    help="Instead: E_R = R·2Δ with Δ from the family lambda and --gap-ratio (R > 0).",
 )
 @click.option(
     "--gap-ratio",
     type=float,
     default=defaults.GAP_RATIO,
     show_default=True,
-    help="Δ/(k_B Tc), used with --ratio.",
+    help="Δ/(k_B Tc) (positive), used with --ratio.",
 )
+@api_names(calibrate="--calibrate", ratio="--ratio", gap_ratio="--gap-ratio")
 def command(
     source: str,
     h_overrides: tuple[str, ...],
@@ -47,23 +49,18 @@ def command(
     calibrate: str | None,
     ratio: float | None,
     gap_ratio: float,
+    max_atoms: int = defaults.MAX_ATOMS,
 ) -> None:
     """Spin resonance E_R = w/h² and parity (even/odd) of every phase of SOURCE."""
     if (calibrate is None) == (ratio is None):
         raise click.UsageError(
             "resonance: use exactly one of --calibrate PHASE=ENERGY_meV or --ratio R"
         )
-    cal: tuple[str, float] | None = None
-    if calibrate is not None:
-        try:
-            ((phase, energy),) = parse_pairs((calibrate,), "PHASE").items()
-        except click.BadParameter as exc:
-            raise click.UsageError(f"--calibrate {exc.message}") from None
-        cal = (phase, energy)
+    cal = None if calibrate is None else parse_pair(calibrate, "--calibrate")
 
     from confined.predict.resonance import predict_resonance
 
-    phase_set = phases_from_cli(source, h_overrides, heights)
+    phase_set = phases_from_cli(source, h_overrides, heights, max_atoms)
     result = predict_resonance(phase_set, calibrate=cal, ratio=ratio, gap_ratio=gap_ratio)
     if as_json:
         echo_json(result.to_dict())

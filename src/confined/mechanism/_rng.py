@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-from confined.errors import ConfinedError
+from confined.errors import ParameterError
 
 __all__ = ["RngLike", "ensure_rng"]
 
@@ -28,16 +28,16 @@ def ensure_rng(rng: RngLike) -> np.random.Generator:
             entropy: not reproducible).
 
     Raises:
-        ConfinedError: a negative seed, a bool, a legacy ``RandomState`` or any other type.
+        ParameterError: a negative seed, a bool, a legacy ``RandomState`` or any other type.
     """
     if isinstance(rng, np.random.Generator):
         return rng
     if rng is None:
         return np.random.default_rng()
     if isinstance(rng, bool | np.bool_) or not isinstance(rng, numbers.Integral):
-        raise ConfinedError(
+        raise ParameterError(
             f"rng: expected an integer seed or a numpy.random.Generator, got {type(rng).__name__}"
         )
     if int(rng) < 0:
-        raise ConfinedError(f"rng: the seed must be non-negative, got {int(rng)}")
+        raise ParameterError(f"rng: the seed must be non-negative, got {int(rng)}")
     return np.random.default_rng(int(rng))

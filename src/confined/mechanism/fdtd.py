@@ -43,7 +43,9 @@ from typing import Any
 import numpy as np
 from scipy import constants as sc
 
-from confined.errors import ConfinedError
+from confined import defaults as _d
+from confined.checks import check_int, check_real, check_size, check_type, duration, plain_dict
+from confined.errors import ConfinedError, ParameterError
 
 __all__ = [
     "FdtdSetup",
@@ -63,12 +65,13 @@ __all__ = [
 
 #: Vacuum impedance mu0·c, ohm.
 ETA0_OHM = sc.mu_0 * sc.c
-_MAX_STEPS = 1_000_000
+_MAX_STEPS = _d.FDTD_MAX_STEPS
 #: A probe peak below this fraction of the initial amplitude is not a transmitted pulse
 #: (Gaussian tails and grid-dispersion ripples are smaller); the transit is then None.
 _MIN_PEAK_FRACTION = 1.0e-3
 
 
+@plain_dict
 @dataclass(frozen=True)
 class FdtdSetup:
     """Grid, medium, leakage and initial pulse of a 1D run.
@@ -115,28 +118,37 @@ class FdtdSetup:
         return (self.slab_stop_cell - self.slab_start_cell) * self.dz_m
 
     def validate(self) -> FdtdSetup:
-        """Return self, or raise ConfinedError naming the first bad field."""
-        if not (isinstance(self.n_cells, int | np.integer) and 16 <= self.n_cells <= 10**9):
-            raise ConfinedError(f"fdtd: n_cells {self.n_cells!r} must be an integer >= 16")
+        """Return self, or raise ParameterError naming the first bad field.
+
+        Raises:
+            ParameterError: a field out of its domain; n_cells over
+                :data:`~confined.defaults.FDTD_MAX_CELLS` (memory).
+        """
+        check_size(
+            "n_cells",
+            self.n_cells,
+            low=16,
+            high=_d.FDTD_MAX_CELLS,
+            cost=lambda n: f"{5 * 8 * n / 1e6:,.0f} MB of memory",
+        )
         for name in ("dz_m", "pulse_width_cells", "amplitude_V_per_m"):
-            v = getattr(self, name)
-            if not (math.isfinite(v) and v > 0):
-                raise ConfinedError(f"fdtd: {name} {v!r} must be finite and > 0")
-        if not (math.isfinite(self.courant) and 0 < self.courant <= 1):
-            raise ConfinedError(f"fdtd: Courant number {self.courant!r} must be in (0, 1]")
-        if not (math.isfinite(self.eps_r) and self.eps_r >= 1):
-            raise ConfinedError(f"fdtd: eps_r {self.eps_r!r} must be finite and >= 1")
-        if not (math.isfinite(self.leakage_S_per_m) and self.leakage_S_per_m >= 0):
-            raise ConfinedError(f"fdtd: leakage {self.leakage_S_per_m!r} S/m must be >= 0")
-        if not (math.isfinite(self.carrier_cells) and self.carrier_cells >= 0):
-            raise ConfinedError(f"fdtd: carrier {self.carrier_cells!r} cells must be >= 0")
+            check_real(name, getattr(self, name), positive=True)
+        check_real("courant", self.courant, low=0.0, high=1.0, low_open=True)
+        check_real("eps_r", self.eps_r, low=1.0)
+        check_real("leakage_S_per_m", self.leakage_S_per_m, nonnegative=True)
+        check_real("carrier_cells", self.carrier_cells, nonnegative=True)
+        for name in ("slab_start_cell", "slab_stop_cell"):
+            check_int(name, getattr(self, name))
         if not 0 <= self.slab_start_cell < self.slab_stop_cell <= self.n_cells:
-            raise ConfinedError(
-                f"fdtd: slab [{self.slab_start_cell}, {self.slab_stop_cell}) must lie in "
-                f"[0, {self.n_cells}) and be nonempty"
+            raise ParameterError(
+                f"slab_start_cell: the slab [{self.slab_start_cell}, {self.slab_stop_cell}) "
+                f"must lie in [0, {self.n_cells}) and be nonempty"
             )
+        check_real("pulse_center_cell", self.pulse_center_cell)
         if not (0 <= self.pulse_center_cell < self.n_cells):
-            raise ConfinedError(f"fdtd: pulse centre {self.pulse_center_cell!r} is off the grid")
+            raise ParameterError(
+                f"pulse_center_cell: {self.pulse_center_cell!r} is off the grid [0, {self.n_cells})"
+            )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -339,6 +351,7 @@ def forward_wave_V_per_m(e_i: float, h_avg: float) -> float:
     return 0.5 * (e_i + ETA0_OHM * h_avg)
 
 
+@plain_dict
 @dataclass(frozen=True)
 class FdtdResult:
     """A run: energies, probes and snapshots.
@@ -458,11 +471,25 @@ def run_fdtd(
     Raises:
         ConfinedError: bad setup, step count or probe placement.
     """
+    if setup is not None:
+        check_type("setup", setup, FdtdSetup, "an FdtdSetup or None")
     s = (setup or FdtdSetup()).validate()
-    if not (isinstance(n_steps, int | np.integer) and 1 <= n_steps <= _MAX_STEPS):
-        raise ConfinedError(f"fdtd: steps {n_steps!r} must be an integer in [1, {_MAX_STEPS}]")
-    if not (isinstance(n_snapshots, int | np.integer) and n_snapshots >= 0):
-        raise ConfinedError(f"fdtd: snapshots {n_snapshots!r} must be an integer >= 0")
+    n_steps = check_size(
+        "n_steps",
+        n_steps,
+        low=1,
+        high=_MAX_STEPS,
+        cost=lambda k: duration(k * s.n_cells / _d.FDTD_CELL_STEPS_PER_SECOND),
+    )
+    work = n_steps * int(s.n_cells)
+    if work > _d.FDTD_MAX_CELL_STEPS:
+        raise ParameterError(
+            f"n_steps: {n_steps:,} steps of {s.n_cells:,} cells are {work:,} cell updates, "
+            f"at most {_d.FDTD_MAX_CELL_STEPS:,} allowed (it would take "
+            f"{duration(work / _d.FDTD_CELL_STEPS_PER_SECOND)}): fewer steps or cells"
+        )
+    n_snapshots = check_int("n_snapshots", n_snapshots, low=0, high=10_000)
+    check_int("probe_gap_cells", probe_gap_cells, allow_none=True)
     n = int(s.n_cells)
     probes: tuple[int, ...] = ()
     if probe_gap_cells is not None:

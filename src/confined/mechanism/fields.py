@@ -31,7 +31,9 @@ from typing import Any
 import numpy as np
 from scipy import constants as sc
 
-from confined.errors import ConfinedError
+from confined import defaults as _d
+from confined.checks import check_real, check_size, plain_dict
+from confined.errors import ConfinedError, ParameterError
 
 __all__ = [
     "ElectronProtonPair",
@@ -61,6 +63,7 @@ COULOMB_K = 1.0 / (4.0 * math.pi * sc.epsilon_0)
 _M_PER_A = 1.0e-10
 
 
+@plain_dict
 @dataclass(frozen=True)
 class ElectronProtonPair:
     """A proton (+e) and an electron (−e) a distance ``separation_m`` apart.
@@ -119,7 +122,7 @@ def make_pair(
     """
     d = float(separation_m)
     if not math.isfinite(d) or d < 0:
-        raise ConfinedError(f"pair: separation {separation_m!r} m must be finite and >= 0")
+        raise ParameterError(f"separation_m: must be finite and >= 0, got {separation_m!r} m")
     a = np.asarray(axis, dtype=float)
     if a.shape != (3,) or not np.all(np.isfinite(a)) or np.linalg.norm(a) == 0:
         raise ConfinedError(f"pair: axis {axis!r} must be a nonzero 3-vector")
@@ -219,10 +222,17 @@ def cube_grid(extent_m: float, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _check_grid(extent_m: float, n: int) -> None:
-    if not (isinstance(n, int | np.integer) and 3 <= n <= 4001):
-        raise ConfinedError(f"grid: {n!r} points per side must be an integer in [3, 4001]")
+    check_size(
+        "grid_n",
+        n,
+        low=3,
+        high=_d.PAIR_MAX_GRID,
+        cost=lambda k: f"{k * k * 150 / 1e9:.2g} GB of memory",
+    )
     if not (math.isfinite(extent_m) and extent_m > 0):
-        raise ConfinedError(f"grid: extent {extent_m!r} m must be finite and > 0")
+        raise ParameterError(
+            f"extent_A: the grid extent must be finite and > 0, got {extent_m!r} m"
+        )
 
 
 def divergence_central(
@@ -351,6 +361,7 @@ def enclosed_flux_analytic(
     return q / (sc.c * sc.epsilon_0)
 
 
+@plain_dict
 @dataclass(frozen=True)
 class DivergenceShell:
     """div B and flux of B on one sphere.
@@ -431,6 +442,7 @@ def divergence_shell(
     )
 
 
+@plain_dict
 @dataclass(frozen=True)
 class PairSummary:
     """Fields of an electron–proton pair on a plane grid, div B and the dipole limit.
@@ -494,12 +506,45 @@ def pair_summary(
         far_factor: far shell radius in units of d.
 
     Raises:
-        ConfinedError: bad separation, grid, extent or shell radii.
+        ParameterError: a negative or non-finite separation, a grid out of 3 to
+            :data:`~confined.defaults.PAIR_MAX_GRID`, an extent that is not positive, or
+            a grid too coarse for the shells (the message says which grid would do).
     """
-    if not (math.isfinite(extent_A) and extent_A > 0):
-        raise ConfinedError(f"pair: extent {extent_A!r} Å must be finite and > 0")
-    pair = make_pair(separation_A * _M_PER_A)
-    extent = extent_A * _M_PER_A
+    lo, hi = _d.PAIR_LENGTH_RANGE_A
+    sep = check_real("separation_A", separation_A, nonnegative=True)
+    ext = check_real("extent_A", extent_A, low=lo, high=hi)
+    if sep:
+        check_real("separation_A", sep, low=lo, high=hi)
+    grid_n = check_size(
+        "grid_n",
+        grid_n,
+        low=3,
+        high=_d.PAIR_MAX_GRID,
+        cost=lambda k: f"{k * k * 150 / 1e9:.2g} GB of memory",
+    )
+    assert sep is not None and ext is not None
+    h_A = 2.0 * ext / (grid_n - 1)
+    for f, name in ((near_factor, "near_factor"), (far_factor, "far_factor")):
+        check_real(name, f, positive=True)
+        if sep > 0 and f == 0.5:
+            raise ParameterError(f"{name}: 0.5·d puts the shell on the charges at d/2")
+        if sep > 0 and not abs(f - 0.5) * sep > 2 * h_A:
+            # the difference stencil (2 steps) must not reach the charges at ±d/2
+            need = 2.0 * ext / (abs(f - 0.5) * sep / 2.0) + 2
+            fix = (
+                f"use a grid of at least {int(need)} points, a smaller extent_A or a larger "
+                "separation_A"
+                if need <= _d.PAIR_MAX_GRID
+                else f"no grid up to {_d.PAIR_MAX_GRID} points is fine enough: use a smaller "
+                "extent_A or a larger separation_A"
+            )
+            raise ParameterError(
+                f"grid_n: a grid of {grid_n} points over ±{ext:g} Å has steps of {h_A:.3g} Å, "
+                f"too coarse for the {name.split('_')[0]} shell at {f:g}·d = {f * sep:.3g} Å "
+                f"(it must stay 2 steps from the charges at d/2); {fix}"
+            )
+    pair = make_pair(sep * _M_PER_A)
+    extent = ext * _M_PER_A
     _, _, pts = plane_grid(extent, grid_n)
     h = 2.0 * extent / (grid_n - 1)
     mag = np.linalg.norm(pair_b_field(pair, pts), axis=-1)
@@ -509,12 +554,6 @@ def pair_summary(
     d = pair.separation_m
     if d == 0:
         return PairSummary(pair, extent, grid_n, h, b_max, b_rms, (), None, None, None)
-    for f, name in ((near_factor, "near"), (far_factor, "far")):
-        if not (math.isfinite(f) and f > 0 and abs(f - 0.5) * d > 2 * h):
-            raise ConfinedError(
-                f"pair: {name} shell radius {f!r}·d must be > 0 and keep 2 grid steps "
-                "away from the charges at d/2"
-            )
     shells = (
         divergence_shell(pair, near_factor * d, h, label="near"),
         divergence_shell(pair, far_factor * d, h, label="far"),

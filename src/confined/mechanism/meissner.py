@@ -44,7 +44,8 @@ from scipy import constants as sc
 from scipy.optimize import brentq
 
 from confined import defaults as _d
-from confined.errors import ConfinedError
+from confined.checks import plain_dict
+from confined.errors import ConfinedError, ParameterError
 
 __all__ = [
     "STANDARD_GRAVITY_M_PER_S2",
@@ -75,14 +76,49 @@ _R5: float = 16.0**0.2  # where d/du of the two image terms balance
 
 
 def _pos(name: str, value: float, allow_zero: bool = False, allow_inf: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        try:
+            value = float(value)  # numpy scalars
+        except (TypeError, ValueError):
+            raise ParameterError(f"{name}: expected a number, got {value!r:.80}") from None
     v = float(value)
     ok = (v >= 0 if allow_zero else v > 0) and (math.isfinite(v) or (allow_inf and v > 0))
     if not ok:
         what = "non-negative" if allow_zero else "positive"
-        raise ConfinedError(
-            f"{name} must be {what}{' (or inf)' if allow_inf else ''}, got {value!r}"
+        raise ParameterError(
+            f"{name}: must be {what}{' (or inf)' if allow_inf else ' and finite'}, got {value!r}"
         )
     return v
+
+
+def _bounded(name: str, value: float, high: float, unit: str) -> float:
+    v = _pos(name, value)
+    if v > high:
+        raise ParameterError(f"{name}: must be at most {high:g} {unit}, got {v:g}")
+    return v
+
+
+def _in_length_range(name: str, x_m: float) -> float:
+    lo, hi = _d.MEISSNER_LENGTH_RANGE_M
+    if not lo <= x_m <= hi:
+        raise ParameterError(
+            f"{name}: {_length(x_m)} is outside {_length(lo)} to {_length(hi)}, where the "
+            "point-dipole force stays a number"
+        )
+    return x_m
+
+
+def _length(x_m: float) -> str:
+    """A length for messages in the unit a reader expects: mm, µm or nm."""
+    if not math.isfinite(x_m):
+        return f"{x_m} m"
+    if abs(x_m) >= 10.0:
+        return f"{x_m:.4g} m"
+    if abs(x_m) >= 1e-4:
+        return f"{x_m * 1e3:.4g} mm"
+    if abs(x_m) >= 1e-7:
+        return f"{x_m * 1e6:.4g} µm"
+    return f"{x_m * 1e9:.4g} nm"
 
 
 def magnet_moment_A_m2(
@@ -96,7 +132,7 @@ def magnet_moment_A_m2(
 
 
 def _prefactor(moment_A_m2: float) -> float:
-    return 3.0 * _MU0 * moment_A_m2**2 / (2.0 * math.pi)
+    return 3.0 * _MU0 * moment_A_m2 * moment_A_m2 / (2.0 * math.pi)
 
 
 def image_force_N(
@@ -132,7 +168,8 @@ def zfc_balance_distance_m(moment_A_m2: float, force_N: float) -> float:
 
     z + lambda = (3·mu0·m_d²/(32·pi·F))^(1/4).
     """
-    return (3.0 * _MU0 * moment_A_m2**2 / (32.0 * math.pi * _pos("force", force_N))) ** 0.25
+    f = _pos("force", force_N)
+    return (3.0 * _MU0 * moment_A_m2 * moment_A_m2 / (32.0 * math.pi * f)) ** 0.25
 
 
 def _solve(func: Any, lo: float, hi: float) -> float:
@@ -214,15 +251,23 @@ def penetration_depth_for_balance(
     For zero-field cooling (z0 = inf, repulsion): lambda = zfc_balance_distance − gap.
     Otherwise solved numerically; None when no lambda >= 0 meets the balance.
     """
-    f_target = _pos("force", force_N)
-    gap = _pos("gap", gap_m)
-    z0 = _pos("cooling height", cooling_height_m, allow_inf=True)
+    f_target = _pos("force_N", force_N)
+    gap = _pos("lift_gap_m" if attractive else "gap_m", gap_m)
+    z0 = _pos("cooling_height_m", cooling_height_m, allow_inf=True)
     if attractive and not math.isfinite(z0):
-        raise ConfinedError("no attraction without a finite cooling height (zero-field cooled)")
+        raise ParameterError(
+            "lift_gap_m: no attraction without a finite cooling height (zero-field cooled)"
+        )
     if attractive and gap <= z0:
-        raise ConfinedError(f"attraction needs the gap above the cooling height ({gap} <= {z0} m)")
+        raise ParameterError(
+            f"lift_gap_m: the superconductor is lifted above the cooling height, so the "
+            f"lift gap must exceed it ({_length(gap)} <= {_length(z0)})"
+        )
     if not attractive and gap >= z0:
-        raise ConfinedError(f"repulsion needs the gap below the cooling height ({gap} >= {z0} m)")
+        raise ParameterError(
+            f"gap_m: the magnet is repelled below the cooling height, so the levitation "
+            f"gap must be below it ({_length(gap)} >= {_length(z0)})"
+        )
     if not math.isfinite(z0):
         lam = zfc_balance_distance_m(moment_A_m2, f_target) - gap
         return lam if lam >= 0 else None
@@ -241,6 +286,55 @@ def penetration_depth_for_balance(
     return _solve(g, 0.0, hi)
 
 
+def _physical_lambda(
+    raw: float | None,
+    moment: float,
+    force: float,
+    gap: float,
+    z0: float,
+    attractive: bool,
+    height: float | None,
+    notes: list[str],
+) -> float | None:
+    """The solved lambda if it is a physical penetration depth, else None and a note why.
+
+    A balance can always be met by *some* lambda >= 0 when the force at the gap is
+    large enough, but a lambda of millimetres is no penetration depth: the gap is
+    then not explained by lambda at all, and the note says so with the numbers.
+    """
+    lo, hi = _d.PENETRATION_DEPTH_RANGE_M
+    if raw is not None and raw <= hi:
+        return raw
+    if attractive:
+        gap_name, balance, weight, pull = "lift gap", "F_A = M·g", "M·g", "attraction"
+        at = "lift height"
+    else:
+        gap_name, balance, weight, pull = "levitation gap", "F_R = m·g", "m·g", "repulsion"
+        at = "levitation height"
+    sign = -1.0 if attractive else 1.0
+    if raw is None:
+        f_0 = sign * image_force_N(gap, moment, 0.0, z0)
+        reason = (
+            f"even lambda = 0 gives a {pull} of only {f_0:.3g} N there, below "
+            f"{weight} = {force:.3g} N"
+        )
+    else:
+        f_hi = sign * image_force_N(gap, moment, hi, z0)
+        reason = (
+            f"the solution lambda = {_length(raw)} is far beyond any penetration depth "
+            f"({_length(lo)} to {_length(hi)}); with a real lambda the {pull} there is at "
+            f"least {f_hi:.3g} N, {f_hi / force:.3g} times {weight} ({force:.3g} N)"
+        )
+    cooled = "zero-field cooled" if not math.isfinite(z0) else f"cooled at {_length(z0)}"
+    where = "" if height is None else f"; with the lambda given the {at} is {_length(height)}"
+    notes.append(
+        f"{gap_name} {_length(gap)}: solved {balance} for lambda, no physical solution: "
+        f"{reason}{where} ({cooled}); the gap is not explained by the penetration depth"
+    )
+    return None
+
+
+@plain_dict
 @dataclass(frozen=True)
 class MeissnerBalance:
     """C25 for one magnet and one superconductor.
@@ -326,18 +420,57 @@ def meissner_balance(
         gap_m: optional observed levitation gap: solve lambda for F_R = m·g there.
         lift_gap_m: optional observed lift gap: solve lambda for F_A = M·g there.
         g_m_per_s2: gravity.
+
+    Returns:
+        The balance. A lambda solved for an observed gap is kept only when it is a
+        physical penetration depth (:data:`~confined.defaults.PENETRATION_DEPTH_RANGE_M`);
+        otherwise it is None and a warning says what was solved and why no physical
+        solution exists.
+
+    Raises:
+        ParameterError: a mass, moment, remanence, density or gravity that is not
+            positive and finite; a negative lambda; a gap on the wrong side of the
+            cooling height.
     """
-    m = _pos("--magnet-kg", magnet_kg)
-    big_m = _pos("--sc-kg", sc_kg)
-    g = _pos("g", g_m_per_s2)
-    lam = _pos("lambda", lambda_m, allow_zero=True)
-    z0 = _pos("cooling height", cooling_height_m, allow_inf=True)
+    m = _bounded("magnet_kg", magnet_kg, _d.MEISSNER_MAX_MASS_KG, "kg")
+    big_m = _bounded("sc_kg", sc_kg, _d.MEISSNER_MAX_MASS_KG, "kg")
+    g = _bounded("g_m_per_s2", g_m_per_s2, _d.MEISSNER_MAX_G_M_PER_S2, "m/s²")
+    lam = _pos("lambda_m", lambda_m, allow_zero=True)
+    lam_lo, lam_hi = _d.MEISSNER_LAMBDA_RANGE_M
+    if lam != 0 and not lam_lo <= lam <= lam_hi:
+        raise ParameterError(
+            f"lambda_m: a penetration depth of {_length(lam)} is outside {_length(lam_lo)} to "
+            f"{_length(lam_hi)} (0 for ideal screening)"
+        )
+    z0 = _pos("cooling_height_m", cooling_height_m, allow_inf=True)
+    if math.isfinite(z0):
+        _in_length_range("cooling_height_m", z0)
+    remanence = _bounded("remanence_T", remanence_T, _d.MEISSNER_MAX_REMANENCE_T, "T")
+    density = _bounded(
+        "magnet_density_kg_per_m3",
+        magnet_density_kg_per_m3,
+        _d.MEISSNER_MAX_DENSITY_KG_PER_M3,
+        "kg/m³",
+    )
+    if moment_A_m2 is not None:
+        _bounded("moment_A_m2", moment_A_m2, _d.MEISSNER_MAX_MOMENT_A_M2, "A·m²")
+    if gap_m is not None:
+        _in_length_range("gap_m", _pos("gap_m", gap_m))
+    if lift_gap_m is not None:
+        _in_length_range("lift_gap_m", _pos("lift_gap_m", lift_gap_m))
     size = None
     if moment_A_m2 is None:
-        moment = magnet_moment_A_m2(m, remanence_T, magnet_density_kg_per_m3)
-        size = (m / magnet_density_kg_per_m3) ** (1.0 / 3.0)
+        moment = magnet_moment_A_m2(m, remanence, density)
+        size = (m / density) ** (1.0 / 3.0)
     else:
-        moment = _pos("moment", moment_A_m2)
+        moment = _pos("moment_A_m2", moment_A_m2)
+    if not (math.isfinite(_prefactor(moment)) and _prefactor(moment) > 0):
+        what = (
+            f"moment_A_m2: a moment of {moment:.3g} A·m²"
+            if moment_A_m2 is not None
+            else f"magnet_kg: a magnet of {m:.3g} kg (moment {moment:.3g} A·m²)"
+        )
+        raise ParameterError(f"{what} gives forces beyond floating point")
     w, w_sc = m * g, big_m * g
     z_r = levitation_height_m(moment, w, lam, z0)
     f_r = image_force_N(z_r, moment, lam, z0) if z_r is not None else None
@@ -346,12 +479,15 @@ def meissner_balance(
         z_max, f_max = max_attraction(moment, lam, z0)
         z_a = lift_height_m(moment, w_sc, lam, z0)
         f_a = -image_force_N(z_a, moment, lam, z0) if z_a is not None else None
+    notes: list[str] = []
     lam_gap = None
     if gap_m is not None:
-        lam_gap = penetration_depth_for_balance(moment, w, gap_m, z0, attractive=False)
+        raw = penetration_depth_for_balance(moment, w, gap_m, z0, attractive=False)
+        lam_gap = _physical_lambda(raw, moment, w, float(gap_m), z0, False, z_r, notes)
     lam_lift = None
     if lift_gap_m is not None:
-        lam_lift = penetration_depth_for_balance(moment, w_sc, lift_gap_m, z0, attractive=True)
+        raw = penetration_depth_for_balance(moment, w_sc, lift_gap_m, z0, attractive=True)
+        lam_lift = _physical_lambda(raw, moment, w_sc, float(lift_gap_m), z0, True, z_a, notes)
     warns = []
     if z_r is None:
         warns.append("the repulsion never reaches m·g above the surface: the magnet rests on it")
@@ -362,6 +498,13 @@ def meissner_balance(
         )
     if math.isfinite(z0) and z_a is None:
         warns.append("M·g exceeds the largest attraction: lifting takes the magnet off alone")
+    lo, hi = _d.PENETRATION_DEPTH_RANGE_M
+    if not lo <= lam <= hi:
+        warns.append(
+            f"lambda = {_length(lam)} lies outside the penetration depths of real "
+            f"superconductors ({_length(lo)} to {_length(hi)})"
+        )
+    warns.extend(notes)
     return MeissnerBalance(
         magnet_kg=m,
         sc_kg=big_m,

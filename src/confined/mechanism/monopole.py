@@ -28,7 +28,8 @@ from typing import Any
 import numpy as np
 from scipy import constants as sc
 
-from confined.errors import ConfinedError
+from confined.checks import plain_dict
+from confined.errors import ParameterError
 
 __all__ = [
     "MonopoleCharge",
@@ -59,19 +60,20 @@ def elementary_charge_statC() -> float:
 def _check_n(n: Any) -> int:
     """Return n as a nonzero int; ConfinedError for 0, non-integers, bools, nan and inf."""
     if isinstance(n, bool | np.bool_) or not isinstance(n, numbers.Real):
-        raise ConfinedError(f"monopole: n = {n!r} must be a nonzero integer (±1, ±2, ...)")
+        raise ParameterError(f"n: must be a nonzero integer (±1, ±2, ...), got {n!r:.80}")
     if isinstance(n, numbers.Integral):
         value = int(n)
     else:
         x = float(n)
         if not math.isfinite(x) or not x.is_integer():
-            raise ConfinedError(f"monopole: n = {n!r} must be a nonzero integer (±1, ±2, ...)")
+            raise ParameterError(f"n: must be a nonzero integer (±1, ±2, ...), got {n!r}")
         value = int(x)
     if value == 0:
-        raise ConfinedError("monopole: n = 0 gives no magnetic charge; use n = ±1, ±2, ...")
+        raise ParameterError("n: n = 0 gives no magnetic charge; use n = ±1, ±2, ...")
     return value
 
 
+@plain_dict
 @dataclass(frozen=True)
 class MonopoleCharge:
     """The Dirac magnetic charge for one quantum number n.
@@ -127,13 +129,20 @@ def dirac_charge(n: int = 1) -> MonopoleCharge:
         The charge in Gaussian and SI units and g/e = n/(2·alpha).
 
     Raises:
-        ConfinedError: n is zero, not an integer, or not a number.
+        ParameterError: n is zero, not an integer, not a number, or so large that the
+            charge overflows.
     """
     k = _check_n(n)
     alpha = fine_structure_constant()
     e_g = elementary_charge_statC()
-    g_statc = k * (sc.hbar * _ERG_PER_J) * (sc.c * _CM_PER_M) / (2.0 * e_g)
-    g_am = k * sc.h / (sc.mu_0 * sc.e)
+    try:
+        g_statc = k * (sc.hbar * _ERG_PER_J) * (sc.c * _CM_PER_M) / (2.0 * e_g)
+        g_am = k * sc.h / (sc.mu_0 * sc.e)
+        ok = math.isfinite(g_statc) and math.isfinite(g_am) and math.isfinite(k / alpha)
+    except OverflowError:  # an int too large for a float
+        ok = False
+    if not ok:
+        raise ParameterError(f"n: {k:.3g} gives a magnetic charge beyond floating point")
     return MonopoleCharge(
         n=k,
         alpha=alpha,

@@ -34,7 +34,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from confined.errors import ConfinedError
+from confined import defaults as _d
+from confined.checks import check_int, check_real, check_size, count, duration, plain_dict
+from confined.errors import ConfinedError, ParameterError
 from confined.mechanism._rng import RngLike, ensure_rng
 
 __all__ = [
@@ -233,6 +235,7 @@ def thermal_order_mean_square(
     return float(out) if out.ndim == 0 else out
 
 
+@plain_dict
 @dataclass(frozen=True)
 class OrderReport:
     """C22 computed three ways: Mott cell, one excited electron, thermal ensemble.
@@ -298,33 +301,60 @@ class OrderReport:
         }
 
 
+def _ensemble_memory(n: int) -> str:
+    """Memory of one ensemble's two float64 displacement arrays, for the size-cap message."""
+    return f"{16 * n / 1e9:.3g} GB of memory" if n >= 1e8 else f"{16 * n / 1e6:.3g} MB of memory"
+
+
+def _seconds(draws: int) -> str:
+    try:
+        return duration(float(draws) / _d.DRAWS_PER_SECOND)
+    except OverflowError:  # an int beyond any float
+        return duration(math.inf)
+
+
 def order_report(
-    n: int = 100_000,
+    n: int = _d.ORDER_N,
     rng: RngLike = 0,
     *,
-    samples: int = 32,
-    sigma_A: float = 1.0,
-    r_A: float = 1.0,
-    theta_deg: float = 30.0,
+    samples: int = _d.ORDER_SAMPLES,
+    sigma_A: float = _d.ORDER_SIGMA_A,
+    r_A: float = _d.ORDER_R_A,
+    theta_deg: float = _d.ORDER_THETA_DEG,
     p0_eA: float = 1.0,
     charge_e: float = ELECTRON_CHARGE_E,
 ) -> OrderReport:
     """Evaluate Eq. 9 on the Mott cell, one excited electron and thermal ensembles.
 
     Args:
-        n: electrons per thermal ensemble, >= 1.
+        n: electrons per thermal ensemble, 1 to :data:`~confined.defaults.ORDER_MAX_N`.
         rng: seed or Generator for the thermal displacements.
-        samples: independent ensembles averaged for mean |P|, >= 1.
+        samples: independent ensembles averaged for mean |P|, >= 1; n·samples at most
+            :data:`~confined.defaults.ORDER_MAX_DRAWS`.
         sigma_A: rms of each Cartesian thermal displacement, Å.
         r_A: the excited electron's displacement, Å.
         theta_deg: its angle from +x, degrees.
         p0_eA: length of each ground-state Mott-cell dipole, e·Å.
         charge_e: signed charge of the displaced particle (−1: electron).
+
+    Raises:
+        ParameterError: a size out of range or over its cap (the message says what it
+            would cost), a negative or non-finite length, a non-finite angle.
     """
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise ConfinedError(f"n must be a positive integer, got {n!r}")
-    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 1:
-        raise ConfinedError(f"samples must be a positive integer, got {samples!r}")
+    n = check_size("n", n, low=1, high=_d.ORDER_MAX_N, cost=_ensemble_memory)
+    samples = check_int("samples", samples, low=1)
+    assert samples is not None
+    draws = n * samples
+    if draws > _d.ORDER_MAX_DRAWS:
+        raise ParameterError(
+            f"samples: {count(samples)} ensembles of n = {count(n)} electrons are "
+            f"{count(draws)} draws, at most {count(_d.ORDER_MAX_DRAWS)} allowed (it would take "
+            f"{_seconds(draws)}; the cap takes {_seconds(_d.ORDER_MAX_DRAWS)}): lower samples or n"
+        )
+    for name, value in (("sigma_A", sigma_A), ("r_A", r_A), ("p0_eA", p0_eA)):
+        # beyond the cap |r|² overflows; no displacement of a bound electron is that large
+        check_real(name, value, nonnegative=True, high=_d.STATES_MAX_DISPLACEMENT_A)
+    check_real("theta_deg", theta_deg)
     q = _check_charge(charge_e)
     gen = ensure_rng(rng)
     theta = math.radians(theta_deg)

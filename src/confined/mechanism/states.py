@@ -49,8 +49,9 @@ import numpy as np
 from scipy import constants as sc
 
 from confined import defaults as _d
+from confined.checks import check_choice, check_real, check_size, check_type, duration, plain_dict
 from confined.defaults import GAP_RATIO
-from confined.errors import ConfinedError
+from confined.errors import ConfinedError, ParameterError
 from confined.mechanism._rng import RngLike, ensure_rng
 from confined.mechanism.order import (
     ELECTRON_CHARGE_E,
@@ -103,8 +104,8 @@ FIG11_PANELS: dict[str, str] = {
 DEFAULT_H_A: float = _d.STATES_H_A
 DEFAULT_LATTICE_A: float = _d.STATES_LATTICE_A
 DEFAULT_FIELD_V_PER_M: float = _d.STATES_FIELD_V_PER_M
-#: Largest lattice accepted (two float32 arrays of this size are 80 MB).
-MAX_ELECTRONS: int = 10_000_000
+#: Largest lattice accepted (two float32 arrays of this size are 80 MB; confined.defaults).
+MAX_ELECTRONS: int = _d.STATES_MAX_ELECTRONS
 
 _E_C: float = sc.e
 _K_B: float = sc.k
@@ -119,15 +120,16 @@ def lattice_shape(n: int) -> tuple[int, int]:
     n_y is the largest divisor of n not above sqrt(n): 10^6 -> (1000, 1000),
     10^5 -> (250, 400); a prime n gives a single row (1, n).
     """
-    if isinstance(n, bool) or not isinstance(n, int | np.integer):
-        raise ConfinedError(f"n must be an integer number of electrons, got {n!r}")
-    n = int(n)
-    if not 2 <= n <= MAX_ELECTRONS:
-        raise ConfinedError(f"n must be between 2 and {MAX_ELECTRONS}, got {n}")
+    n = check_size("n", n, low=2, high=MAX_ELECTRONS, cost=_lattice_memory)
     for n_y in range(math.isqrt(n), 0, -1):
         if n % n_y == 0:
             return n_y, n // n_y
     raise AssertionError("unreachable")  # pragma: no cover - 1 divides every n
+
+
+def _lattice_memory(n: int) -> str:
+    """Memory of the two float32 displacement arrays of n electrons, for the cap message."""
+    return f"{8 * n / 1e9:.3g} GB of memory" if n >= 1e8 else f"{8 * n / 1e6:.3g} MB of memory"
 
 
 def well_stiffness_N_per_m(hbar_omega_meV: float, mass_kg: float = _M_E) -> float:
@@ -229,12 +231,12 @@ def mean_field_drift_profile(
 
 
 def _positive(name: str, value: float) -> float:
-    v = float(value)
-    if not math.isfinite(v) or v <= 0:
-        raise ConfinedError(f"{name} must be a positive finite number, got {value!r}")
+    v = check_real(name, value, positive=True)
+    assert v is not None
     return v
 
 
+@plain_dict
 @dataclass(frozen=True)
 class ConfinedLattice:
     """The simulation input: lattice, wells, Tc, transport and probe parameters.
@@ -402,6 +404,13 @@ def cage_lattice(
     if hbar_omega_meV is None:
         _positive("gap_ratio", gap_ratio)
         hbar_omega_meV = float(gap_from_tc(tc, gap_ratio))
+    k = well_stiffness_N_per_m(_positive("hbar_omega_meV", hbar_omega_meV))
+    if not (math.isfinite(tc) and math.isfinite(k) and k > 0):
+        what = "tc_K" if tc_K is not None else "lambda_K_A2"
+        raise ParameterError(
+            f"{what}: Tc = {tc:.3g} K gives wells of stiffness {k:.3g} N/m, beyond floating "
+            "point; use a realistic Tc (a few K to a few hundred K)"
+        )
     return ConfinedLattice(
         n_x=n_x,
         n_y=n_y,
@@ -424,6 +433,28 @@ def good_conductor_lattice(like: ConfinedLattice) -> ConfinedLattice:
     so that the two materials differ only by the missing condensation.
     """
     return replace(like, tc_K=0.0, label="good conductor (Au, Ag, Cu: Tc = 0)")
+
+
+def _check_displacements(lattice: ConfinedLattice, temperature_K: float, field: float) -> None:
+    """Refuse a temperature or field whose displacements leave the model's range."""
+    cap = _d.STATES_MAX_DISPLACEMENT_A
+    rms = lattice.thermal_rms_A(temperature_K)
+    if not rms <= cap:
+        raise ParameterError(
+            f"temperature_K: {temperature_K:g} K gives thermal displacements of {rms:.3g} Å, "
+            f"beyond the {cap:g} Å the lattice model can hold; use a lower temperature"
+        )
+    drift = lattice.drift_A(field)
+    if not drift <= cap:
+        raise ParameterError(
+            f"field_V_per_m: {field:g} V/m gives a drift of {drift:.3g} Å, beyond the "
+            f"{cap:g} Å the lattice model can hold; use a weaker field"
+        )
+    if field != 0 and not drift >= _d.STATES_MIN_DRIFT_A:
+        raise ParameterError(
+            f"field_V_per_m: {field:g} V/m gives a drift of {drift:.3g} Å, below the "
+            f"{_d.STATES_MIN_DRIFT_A:g} Å the model resolves; use a stronger field"
+        )
 
 
 @dataclass(frozen=True)
@@ -473,12 +504,10 @@ def sample_state(
         field_V_per_m: E along +x, V/m (0: no source).
         rng: seed or Generator.
     """
-    t = float(temperature_K)
-    e_field = float(field_V_per_m)
-    if not math.isfinite(t) or t < 0:
-        raise ConfinedError(f"temperature must be finite and >= 0 K, got {temperature_K!r}")
-    if not math.isfinite(e_field):
-        raise ConfinedError(f"field must be finite (V/m), got {field_V_per_m!r}")
+    t = check_real("temperature_K", temperature_K, nonnegative=True)
+    e_field = check_real("field_V_per_m", field_V_per_m)
+    assert t is not None and e_field is not None
+    _check_displacements(lattice, t, e_field)
     state = classify_state(t, lattice.tc_K, e_field)
     dt = np.dtype(lattice.dtype)
     n_x = lattice.n_x
@@ -520,6 +549,7 @@ def sample_state(
     )
 
 
+@plain_dict
 @dataclass(frozen=True)
 class StateObservables:
     """What the four-wire experiment and Eq. 9 see in one sample (Fig. 11).
@@ -694,6 +724,7 @@ def four_states(
     )
 
 
+@plain_dict
 @dataclass(frozen=True)
 class ResistanceSweep:
     """R(T) at fixed field through Tc.
@@ -773,6 +804,7 @@ def resistance_sweep(
     )
 
 
+@plain_dict
 @dataclass(frozen=True)
 class StatesReport:
     """What ``confined mechanism states`` computes.
@@ -808,7 +840,7 @@ class StatesReport:
 
 
 def states_report(
-    n: int = 10_000,
+    n: int = _d.STATES_N,
     *,
     temperature_K: float | None = None,
     tc_K: float | None = None,
@@ -817,7 +849,7 @@ def states_report(
     field_V_per_m: float = DEFAULT_FIELD_V_PER_M,
     good_conductor: bool = False,
     sweep: bool = False,
-    sweep_points: int = 60,
+    sweep_points: int = _d.STATES_SWEEP_POINTS,
     rng: RngLike = 0,
     dtype: str = "float32",
 ) -> StatesReport:
@@ -827,6 +859,11 @@ def states_report(
     and 2·Tc of the cage. With it: the two states at that T, E = 0 and E = field.
     With ``sweep``: R(T) on :func:`default_sweep_temperatures` for the cage
     lattice and for its good conductor (same seed stream).
+
+    Raises:
+        ParameterError: a number out of its domain, a size over its cap (n, the sweep's
+            work; the message says what it would cost), or a temperature or field whose
+            displacements leave the model's range.
 
     Args:
         n: electrons, 2..10^7.
@@ -841,13 +878,46 @@ def states_report(
         rng: seed or Generator.
         dtype: "float32" or "float64".
     """
-    if not math.isfinite(field_V_per_m) or field_V_per_m == 0:
-        raise ConfinedError(f"field must be finite and non-zero (V/m), got {field_V_per_m!r}")
+    field_v = check_real("field_V_per_m", field_V_per_m)
+    assert field_v is not None
+    if field_v == 0:
+        raise ParameterError("field_V_per_m: must be non-zero (no current flows at E = 0), got 0")
+    n = check_size("n", n, low=2, high=MAX_ELECTRONS, cost=_lattice_memory)
+    check_real("temperature_K", temperature_K, nonnegative=True, allow_none=True)
+    check_real("tc_K", tc_K, positive=True, allow_none=True)
+    lo, hi = _d.HEIGHT_RANGE_A
+    check_real("h_A", h_A, low=lo, high=hi)
+    check_real("lambda_K_A2", lambda_K_A2, positive=True, high=_d.MAX_LAMBDA_K_A2)
+    for name, flag in (("good_conductor", good_conductor), ("sweep", sweep)):
+        check_type(name, flag, bool, "True or False")
+    check_choice("dtype", dtype, ("float32", "float64"))
+    points = check_size(
+        "sweep_points",
+        sweep_points,
+        low=2,
+        high=_d.STATES_MAX_SWEEP_POINTS,
+        cost=lambda m: duration(2 * m * n / _d.DRAWS_PER_SECOND),
+    )
+    if sweep:
+        work = 2 * points * n
+        if work > _d.STATES_MAX_SWEEP_WORK:
+            raise ParameterError(
+                f"sweep_points: {points:,} temperatures × 2 lattices × n = {n:,} electrons are "
+                f"{work:,} samples, at most {_d.STATES_MAX_SWEEP_WORK:,} allowed (it would take "
+                f"{duration(work / _d.DRAWS_PER_SECOND)}; the cap takes "
+                f"{duration(_d.STATES_MAX_SWEEP_WORK / _d.DRAWS_PER_SECOND)}): "
+                "lower sweep_points or n"
+            )
     seed = int(rng) if isinstance(rng, int | np.integer) and not isinstance(rng, bool) else None
     gen = ensure_rng(rng)
     ref = cage_lattice(n, h_A=h_A, lambda_K_A2=lambda_K_A2, tc_K=tc_K, dtype=dtype)
     good = good_conductor_lattice(ref)
     lat = good if good_conductor else ref
+    # the hottest temperature used decides whether the displacements stay in range
+    t_max = ref.tc_K * (3.0 if sweep else 2.0)
+    if temperature_K is not None:
+        t_max = max(t_max if sweep else 0.0, float(temperature_K))
+    _check_displacements(ref, t_max, field_v)
     if temperature_K is None:
         samples: tuple[StateSample, ...] = four_states(
             lat, field_V_per_m, gen, below_K=0.5 * ref.tc_K, above_K=2.0 * ref.tc_K

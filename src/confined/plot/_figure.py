@@ -32,17 +32,21 @@ FIGURE_SUFFIXES: tuple[str, ...] = (".png", ".svg")
 
 
 def check_figure_path(path: str | Path, label: str | None = None) -> Path:
-    """The output path of a figure, or a one-line ConfinedError if it is not .png/.svg.
+    """The output path of a figure, or a one-line ParameterError if it is not .png/.svg.
 
     Args:
         path: where the figure goes.
         label: how to name it in the message (default: the path itself).
-    """
-    from confined.errors import ConfinedError
 
-    out = Path(path)
+    Raises:
+        ParameterError: not a path, or another suffix than .png and .svg.
+    """
+    from confined.checks import check_path
+    from confined.errors import ParameterError
+
+    out = check_path((label or "path").split(" ")[0], path)
     if out.suffix.lower() not in FIGURE_SUFFIXES:
-        raise ConfinedError(f"{label or out}: the figure must be a .png or .svg file")
+        raise ParameterError(f"{label or out}: the figure must be a .png or .svg file")
     return out
 
 
@@ -50,18 +54,18 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: int = 150, label: str | N
     """Write a figure as PNG or SVG; SVG text stays text and ids are reproducible.
 
     Raises:
-        ConfinedError: another suffix, or a file that cannot be written (one line).
+        ParameterError: another suffix than .png and .svg.
+        OutputError: the file cannot be written: "cannot write PATH: <reason>" (a
+            missing folder, no permission, a full disk).
     """
     from matplotlib import rc_context
 
-    from confined.errors import ConfinedError
+    from confined.errors import OutputError
 
     out = check_figure_path(path, label)
     try:
         with rc_context({"svg.fonttype": "none", "svg.hashsalt": "confined"}):
             fig.savefig(out, dpi=dpi, format=out.suffix.lower()[1:])
     except OSError as exc:
-        raise ConfinedError(
-            f"{label or out}: cannot write the figure ({exc.strerror or exc})"
-        ) from None
+        raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from None
     return out

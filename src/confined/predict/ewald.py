@@ -64,7 +64,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy.special import erfc, erfcinv
 
-from confined.errors import ConfinedError, ConfinedWarning
+from confined import defaults as _d
+from confined.checks import plain_dict
+from confined.errors import ConfinedError, ConfinedWarning, ParameterError
 
 if TYPE_CHECKING:
     from confined.structure.crystal import Crystal
@@ -115,15 +117,22 @@ _CHUNK_POINTS = 32_768  # points per real-space KD-tree query
 
 
 def _check_tol(tol_eV: float) -> float:
-    t = float(tol_eV)
-    if not math.isfinite(t) or not 0 < t < 1:
-        raise ConfinedError(f"Ewald tolerance must be in (0, 1) eV, got {tol_eV}")
+    try:
+        t = float(tol_eV)
+    except (TypeError, ValueError):
+        raise ParameterError(f"tol_eV: expected a number of eV, got {tol_eV!r}") from None
+    lo, hi = _d.GAP_TOL_RANGE_EV
+    if not math.isfinite(t) or not lo <= t < hi:
+        raise ParameterError(
+            f"tol_eV: the Ewald tolerance must be in [{lo:g}, {hi:g}) eV, got {tol_eV}"
+        )
     return t
 
 
 # --------------------------------------------------------------------------- charges
 
 
+@plain_dict
 @dataclass(frozen=True)
 class Charges:
     """Point charges of the ions of one crystal.
@@ -175,21 +184,21 @@ def assign_charges(
         ConfinedError: unknown model, an override for an absent element, no
             charge-balanced guess, or all charges zero in a compound.
     """
-    if model not in CHARGE_MODELS:
-        raise ConfinedError(
-            f"unknown charge model {model!r} (use one of {', '.join(CHARGE_MODELS)})"
-        )
-    over = {str(k): float(v) for k, v in (overrides or {}).items()}
+    from confined.checks import check_choice, check_pairs, did_you_mean
+
+    check_choice("charge_model", model, CHARGE_MODELS, what="charge model")
+    q_max = _d.MAX_ABS_CHARGE_E
+    over = check_pairs(
+        "charges", overrides, None, what="element", unit="e", positive=False, low=-q_max, high=q_max
+    )
     symbols = crystal.symbols
     elements = list(dict.fromkeys(symbols))
     absent = sorted(set(over) - set(elements))
     if absent:
-        raise ConfinedError(
-            f"{crystal.source}: charges given for {', '.join(absent)}, not in {crystal.formula}"
+        raise ParameterError(
+            f"charges: {', '.join(absent)} not in {crystal.formula} ({crystal.source})"
+            f"{did_you_mean(absent[0], elements)}; its elements: {', '.join(elements)}"
         )
-    for k, v in over.items():
-        if not math.isfinite(v):
-            raise ConfinedError(f"charge of {k} must be a finite number, got {v}")
     notes: list[str] = []
     if set(over) >= set(elements):
         values = np.array([over[s] for s in symbols])
@@ -214,7 +223,8 @@ def assign_charges(
         used = f"{used}+user"
     if not np.any(values != 0):
         raise ConfinedError(
-            f"{crystal.source}: every ion has charge 0; give charges (e.g. --charges Fe=2)"
+            f"{crystal.source}: every ion has charge 0; give charges "
+            "(charges={'Fe': 2}, --charges Fe=2)"
         )
     by_el = {el: float(np.mean(values[np.array(symbols) == el])) for el in elements}
     return Charges(
@@ -320,6 +330,7 @@ def _recip_cut(eta: float, charges: np.ndarray, target: float) -> float:
     return float(2.0 * eta * erfcinv(ratio)) * (1.0 + 1e-12)
 
 
+@plain_dict
 @dataclass(frozen=True)
 class EwaldParameters:
     """Splitting parameter and cut-offs of one Ewald sum, with the error estimates.
@@ -409,6 +420,7 @@ def ewald_parameters(
 # ------------------------------------------------------------------------ the cell
 
 
+@plain_dict
 @dataclass(frozen=True)
 class EwaldCell:
     """A crystal of point charges ready for potential evaluations (S(G) precomputed).

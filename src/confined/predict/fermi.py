@@ -42,8 +42,15 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from confined.defaults import ARC_FRACTION, GAP_RATIO
-from confined.errors import ConfinedError
+from confined.checks import check_pairs, check_real, check_type, did_you_mean, plain_dict, short
+from confined.defaults import (
+    ARC_FRACTION,
+    GAP_RATIO,
+    LAMBDA_FAMILIES,
+    MAX_GAP_RATIO,
+    MAX_LAMBDA_K_A2,
+)
+from confined.errors import ConfinedError, ParameterError
 from confined.predict.phases import PhaseSet, PhaseSite
 from confined.theory.relations import gap_from_tc, lambda_for_family, tc_from_height
 
@@ -102,12 +109,14 @@ _PM = ("+", "-")
 
 
 def _positive(value: float, what: str) -> float:
+    if isinstance(value, bool):
+        raise ParameterError(f"{what} must be a positive number, got {value!r}")
     try:
         v = float(value)
     except (TypeError, ValueError):
-        raise ConfinedError(f"{what} must be a positive number, got {value!r}") from None
+        raise ParameterError(f"{what} must be a positive number, got {value!r}") from None
     if not math.isfinite(v) or v <= 0:
-        raise ConfinedError(f"{what} must be a positive number, got {value!r}")
+        raise ParameterError(f"{what} must be a positive number, got {value!r}")
     return v
 
 
@@ -122,11 +131,11 @@ def ring_radius(h_A: ArrayLike, kappa_A2: float) -> np.ndarray | float:
         The radius in pi/a, same shape as ``h_A``.
 
     Raises:
-        ValueError: a height is not positive.
+        ParameterError: a height is not positive and finite (a ValueError).
     """
     h = np.asarray(h_A, dtype=float)
-    if np.any(h <= 0):
-        raise ValueError("cage heights must be positive")
+    if np.any(~np.isfinite(h)) or np.any(h <= 0):
+        raise ParameterError("h_A: cage heights must be positive finite numbers (Å)")
     out = float(kappa_A2) / h**2
     return float(out) if out.ndim == 0 else out
 
@@ -181,7 +190,7 @@ def arc_angular_ranges_deg(arc_fraction: float) -> np.ndarray:
     """
     f = float(arc_fraction)
     if not 0 < f <= 1:
-        raise ValueError(f"arc_fraction must be in (0, 1], got {arc_fraction}")
+        raise ParameterError(f"arc_fraction: must be in (0, 1], got {arc_fraction}")
     w = math.degrees(math.asin(f)) / 2.0
     nodes = np.asarray(NODAL_ANGLES_DEG)
     return np.stack([nodes - w, nodes + w], axis=1)
@@ -217,6 +226,7 @@ def _r(x: float | None, nd: int = 4) -> float | None:
     return None if x is None else round(float(x), nd)
 
 
+@plain_dict
 @dataclass(frozen=True)
 class FermiRing:
     """One closed ring of the Fermi-surface image (C14–C16).
@@ -270,6 +280,7 @@ class FermiRing:
         }
 
 
+@plain_dict
 @dataclass(frozen=True)
 class FermiArc:
     """One cuprate Fermi contour with its d-wave gap and arc (C5, C17, C6).
@@ -334,6 +345,7 @@ class FermiArc:
         }
 
 
+@plain_dict
 @dataclass(frozen=True)
 class FermiImage:
     """The Fermi-surface image of one compound.
@@ -503,24 +515,28 @@ def _kappa_from_members(
 ) -> tuple[float, str]:
     key, value = kf
     key = str(key).strip()
-    value = _positive(value, f"k_F of {key}")
+    value = _positive(value, f"kf: k_F of {key}")
     names: dict[str, set[float]] = {}
     for m in members:
         for name in {m.phase, f"{m.phase}{m.sign}"}:
             names.setdefault(name, set()).add(round(m.h_A, 12))
     if key not in names:
         what = "arc" if family == "cuprate" else "ring"
-        raise ConfinedError(
-            f"--kf {key}: no such {what} phase (available: {', '.join(sorted(names))})"
+        raise ParameterError(
+            f"kf: no such {what} phase {key!r}{did_you_mean(key, names)} "
+            f"(available: {', '.join(sorted(names))})"
         )
     heights = names[key]
     if len(heights) > 1:
-        raise ConfinedError(
-            f"--kf {key}: its members have different heights (split); name one of "
+        raise ParameterError(
+            f"kf: the members of {key} have different heights (split); name one of "
             + ", ".join(sorted(n for n in names if n.startswith(key) and n != key))
         )
     (h,) = heights
-    return kappa_from_kf(value, h), f"k_F of {key} = {value:g} pi/a"
+    kappa = kappa_from_kf(value, h)
+    if not math.isfinite(kappa) or not math.isfinite(kappa / min(m.h_A for m in members) ** 2):
+        raise ParameterError(f"kf: k_F {value:g} pi/a of {key} gives rings beyond floating point")
+    return kappa, f"k_F of {key} = {value:g} pi/a"
 
 
 def fermi_image(
@@ -552,30 +568,41 @@ def fermi_image(
             :data:`DEFAULT_NET_SPACING_A`.
 
     Raises:
-        ConfinedError: a family without a Fermi-surface picture, kappa and kf both
-            given, an unknown kf phase, a split outside [0, 1) or on an iron-based
-            compound, an arc fraction outside (0, 1].
+        ParameterError: kappa and kf both given, an unknown kf phase (with a "did
+            you mean"), a split outside [0, 1) or on an iron-based compound, an arc
+            fraction outside (0, 1], a gap ratio, kappa or net spacing that is not
+            positive and finite, an unknown lambdas family.
+        ConfinedError: a family without a Fermi-surface picture.
     """
+    check_type("phase_set", phase_set, PhaseSet, "a PhaseSet (confined.predict.phases)")
     family = phase_set.family
+    if kappa is not None and kf is not None:
+        raise ParameterError("kf: give either kappa or a k_F calibration, not both")
+    if kf is not None and (
+        isinstance(kf, str | bytes) or not isinstance(kf, tuple | list) or len(kf) != 2
+    ):
+        raise ParameterError(f"kf: expected (phase, k_F in pi/a), got {short(kf)}")
+    split = check_real("split", split, low=0.0, high=1.0, high_open=True)
+    arc_fraction = check_real("arc_fraction", arc_fraction, low=0.0, high=1.0, low_open=True)
+    gap_ratio = check_real("gap_ratio", gap_ratio, positive=True, high=MAX_GAP_RATIO)
+    lam_over = check_pairs(
+        "lambdas", lambdas, LAMBDA_FAMILIES, what="family", unit="K·Å²", high=MAX_LAMBDA_K_A2
+    )
+    if kappa is not None:
+        check_real("kappa", kappa, positive=True)
+    if net_spacing_A is not None:
+        check_real("net_spacing_A", net_spacing_A, positive=True)
+    assert split is not None and arc_fraction is not None and gap_ratio is not None
     if family not in KAPPA_A2:
         raise ConfinedError(
             f"{phase_set.source}: the Fermi-surface image is defined for cuprates and "
             f"iron-based compounds (C14–C17), not {family}"
         )
-    if kappa is not None and kf is not None:
-        raise ConfinedError("give either kappa or a k_F calibration, not both")
-    split = float(split)
-    if not (math.isfinite(split) and 0.0 <= split < 1.0):
-        raise ConfinedError(f"split must be in [0, 1), got {split:g}")
     if split and family != "cuprate":
-        raise ConfinedError(
-            f"{phase_set.source}: split is the bilayer splitting of cuprate ± octahedra "
-            f"(C6), not defined for {family}"
+        raise ParameterError(
+            f"split: the bilayer splitting of cuprate ± octahedra (C6) is not defined "
+            f"for {family} ({phase_set.source}); leave it at 0"
         )
-    arc_fraction = float(arc_fraction)
-    if not (math.isfinite(arc_fraction) and 0.0 < arc_fraction <= 1.0):
-        raise ConfinedError(f"arc fraction must be in (0, 1], got {arc_fraction:g}")
-    gap_ratio = _positive(gap_ratio, "gap ratio")
     if not phase_set.phases:
         raise ConfinedError(f"{phase_set.source}: no phases")
 
@@ -589,7 +616,7 @@ def fermi_image(
         net = "Fe–Fe" if family == "iron-based" else "Cu–Cu"
         warnings.append(f"no structure: {net} edge a = {a_A:g} Å (default)")
 
-    lam = lambda_for_family(family, dict(lambdas) if lambdas else None)
+    lam = lambda_for_family(family, lam_over or None)
 
     def gap(h: float) -> float | None:
         if lam is None:

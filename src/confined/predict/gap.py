@@ -70,19 +70,28 @@ Definitions (each a parameter; docs/theory.md states them with the results):
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from confined.defaults import GAP_RATIO
-from confined.errors import ConfinedError
+from confined.checks import plain_dict
+from confined.defaults import (
+    GAP_MAX_GRID,
+    GAP_RATIO,
+    LAMBDA_FAMILIES,
+    MAX_ABS_CHARGE_E,
+    MAX_ATOMS,
+    MAX_LAMBDA_K_A2,
+)
+from confined.errors import ConfinedError, ParameterError
 from confined.predict.ewald import (
     DEFAULT_TOL_EV,
     Charges,
     EwaldCell,
     EwaldParameters,
+    _check_tol,
     assign_charges,
     ewald_cell,
     ions_near,
@@ -200,6 +209,7 @@ def _harmonic_names(n_max: int) -> list[tuple[str, int, str]]:
 # -------------------------------------------------------------------- geometry
 
 
+@plain_dict
 @dataclass(frozen=True)
 class CageFrame:
     """Where a cage's electron sits and the in-plane axes its gap is measured in.
@@ -552,6 +562,7 @@ def curvature_eV_per_A2(
 # ------------------------------------------------------------------------ maps
 
 
+@plain_dict
 @dataclass(frozen=True)
 class Pocket:
     """A local minimum of U in the active plane (in the frame of its cage).
@@ -581,6 +592,7 @@ class Pocket:
         }
 
 
+@plain_dict
 @dataclass(frozen=True)
 class MapIon:
     """An ion drawn on a map: species, in-plane coordinates and height off the plane (Å)."""
@@ -600,6 +612,7 @@ class MapIon:
         }
 
 
+@plain_dict
 @dataclass(frozen=True)
 class PotentialMap:
     """The electron's potential energy on a square grid in a cage's active plane.
@@ -696,8 +709,8 @@ def potential_map(
         n: points per side.
         core_radius_A: mask radius around every ion, Å.
     """
-    if not 5 <= int(n) <= 4096:
-        raise ConfinedError(f"map grid must have 5 to 4096 points per side, got {n}")
+    if not 5 <= int(n) <= GAP_MAX_GRID:
+        raise ParameterError(f"grid: a map has 5 to {GAP_MAX_GRID} points per side, got {n}")
     if not (math.isfinite(half_width_A) and half_width_A > 0):
         raise ConfinedError(f"map half-width must be positive, got {half_width_A}")
     if not (math.isfinite(core_radius_A) and core_radius_A >= 0):
@@ -751,6 +764,7 @@ def cage_energy_3d(
 # --------------------------------------------------------------------- results
 
 
+@plain_dict
 @dataclass(frozen=True)
 class OrientationAverage:
     """The six-fold orientation average of an element's gap (C7).
@@ -783,6 +797,7 @@ class OrientationAverage:
         }
 
 
+@plain_dict
 @dataclass(frozen=True)
 class GapResult:
     """Gap symmetry of one cage from its electrostatics.
@@ -997,7 +1012,7 @@ def cage_gap(
         node_tol_deg: see :func:`classify_gap`.
     """
     if not (math.isfinite(rho_fraction) and 0 < rho_fraction < 1):
-        raise ConfinedError(f"rho fraction must be in (0, 1), got {rho_fraction}")
+        raise ParameterError(f"rho_fraction: must be in (0, 1), got {rho_fraction}")
     if not 4 * N_HARMONICS < int(n_phi) <= 100_000:
         raise ConfinedError(f"n_phi must be in ({4 * N_HARMONICS}, 100000], got {n_phi}")
     ref = frames[0]
@@ -1080,6 +1095,7 @@ def cage_gap(
     )
 
 
+@plain_dict
 @dataclass(frozen=True)
 class GapAnalysis:
     """Gap symmetry of every cage of one compound, and the compound-level verdict.
@@ -1120,8 +1136,12 @@ class GapAnalysis:
         for c in self.cages:
             if c.label == label:
                 return c
-        raise ConfinedError(
-            f"{self.source}: no cage {label!r} (cages: {', '.join(c.label for c in self.cages)})"
+        from confined.checks import did_you_mean
+
+        labels = [c.label for c in self.cages]
+        raise ParameterError(
+            f"cage: {self.source} has no cage {label!r}{did_you_mean(str(label), labels)} "
+            f"(cages: {', '.join(labels)})"
         )
 
     def representative_result(self) -> GapResult:
@@ -1186,6 +1206,8 @@ def predict_gap(
     lambdas: Mapping[str, float] | None = None,
     s_anisotropy_max: float = S_ANISOTROPY_MAX,
     node_tol_deg: float = NODE_TOL_DEG,
+    max_atoms: int | None = MAX_ATOMS,
+    stage: Callable[[str], None] | None = None,
 ) -> GapAnalysis:
     """Gap symmetry of every cage of a compound from the Ewald potential of its ions.
 
@@ -1202,15 +1224,59 @@ def predict_gap(
         lambdas: family -> lambda (K·Å²) for Delta_0.
         s_anisotropy_max: "s" below this anisotropy.
         node_tol_deg: node tolerance of the d labels, degrees.
+        max_atoms: refuse a structure with more atoms in the cell; None for no cap.
+        stage: called with a short description as each slow stage starts.
 
     Raises:
-        ConfinedError: unreadable source, no cages, bad charges or parameters.
+        ParameterError: an argument out of its domain (checked before the structure
+            is read): charges not finite, an unknown charge model, tol_eV outside
+            (0, 1), rho_fraction outside (0, 1), grid outside 5 to
+            :data:`~confined.defaults.GAP_MAX_GRID`, gap_ratio not positive, ...
+        ConfinedError: unreadable source, no cages, charges for an absent element.
     """
-    from confined.analysis import _to_crystal, analyze_crystal
+    from confined.analysis import _to_crystal, analyze_crystal, check_analysis_options
+    from confined.checks import check_callable, check_choice, check_int, check_pairs, check_real
     from confined.defaults import MIN_OCCUPANCY
+    from confined.predict.ewald import CHARGE_MODELS
 
-    crystal: Crystal = _to_crystal(source, reader="auto", min_occupancy=MIN_OCCUPANCY)
-    res = analyze_crystal(crystal, lambdas=lambdas, gap_ratio=gap_ratio)
+    # every argument is checked before the (slow) structure analysis and Ewald sums
+    q_max = MAX_ABS_CHARGE_E
+    charges = check_pairs(
+        "charges", charges, None, what="element", unit="e", positive=False, low=-q_max, high=q_max
+    )
+    check_choice("charge_model", charge_model, CHARGE_MODELS, what="charge model")
+    _check_tol(tol_eV)
+    check_real(
+        "rho_fraction: the rho fraction (barrier radius / nearest-ion distance)",
+        rho_fraction,
+        low=0.0,
+        high=1.0,
+        low_open=True,
+        high_open=True,
+    )
+    check_int("n_phi", n_phi, low=4 * N_HARMONICS + 1, high=100_000)
+    check_int(
+        "grid",
+        grid,
+        low=5,
+        high=GAP_MAX_GRID,
+        allow_none=True,
+        high_hint=f" points per side ({GAP_MAX_GRID}² per cage take about 5 s and 0.3 GB)",
+    )
+    check_real("core_radius_A", core_radius_A, nonnegative=True)
+    check_real("s_anisotropy_max", s_anisotropy_max, positive=True)
+    check_real("node_tol_deg", node_tol_deg, low=0.0, high=45.0, low_open=True)
+    check_pairs(
+        "lambdas", lambdas, LAMBDA_FAMILIES, what="family", unit="K·Å²", high=MAX_LAMBDA_K_A2
+    )
+    check_analysis_options(gap_ratio=gap_ratio, max_atoms=max_atoms)
+    check_callable("stage", stage)
+    say = stage or (lambda _text: None)
+    say(f"reading {source if isinstance(source, str) else type(source).__name__}")
+    crystal: Crystal = _to_crystal(
+        source, reader="auto", min_occupancy=MIN_OCCUPANCY, max_atoms=max_atoms
+    )
+    res = analyze_crystal(crystal, lambdas=lambdas, gap_ratio=gap_ratio, stage=stage)
     ca = res.cages
     if ca is None or ca.family == "none" or not ca.cages:
         reason = None if ca is None else ca.reason
@@ -1218,11 +1284,13 @@ def predict_gap(
     q = assign_charges(crystal, model=charge_model, overrides=charges)
     import warnings as _w
 
+    say(f"Ewald sums of {crystal.formula} ({crystal.n_atoms:,} ions)")
     with _w.catch_warnings():
         _w.simplefilter("ignore")
         cell = ewald_cell(crystal.lattice, crystal.cart, q.values_e, crystal.symbols, tol_eV=tol_eV)
     results = []
     for cage, pred in zip(ca.cages, res.predictions, strict=True):
+        say(f"gap of cage {cage.label} of {crystal.formula}")
         if ca.family == "elemental":
             frames = elemental_frames(cage, cell)
         else:

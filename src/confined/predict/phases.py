@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from confined.analysis import AnalysisResult, analyze
-from confined.defaults import HEIGHT_SOURCES
-from confined.errors import ConfinedError
+from confined.analysis import AnalysisResult, analyze, check_analysis_options
+from confined.checks import check_choice, check_pairs, plain_dict
+from confined.defaults import HEIGHT_RANGE_A, HEIGHT_SOURCES
+from confined.errors import ConfinedError, ParameterError
 
 __all__ = ["HeightSource", "PhaseSite", "PhaseSet", "resolve_phases", "HEIGHT_SOURCES"]
 
@@ -26,6 +27,24 @@ HeightSource = Literal["auto", "structure", "table", "text"]
 _ORDER = ("alpha", "beta", "gamma", "delta", "epsilon")
 
 
+def _phase_names() -> tuple[str, ...]:
+    # the cage finder's names are canonical; _ORDER is their order in every output
+    from confined.cages.model import PHASE_NAMES
+
+    return tuple(PHASE_NAMES)
+
+
+def check_heights(name: str, overrides: Any) -> dict[str, float]:
+    """Phase -> height overrides: known phase names, heights in :data:`HEIGHT_RANGE_A`.
+
+    Raises:
+        ParameterError: an unknown phase (with a "did you mean") or a height out of range.
+    """
+    lo, hi = HEIGHT_RANGE_A
+    return check_pairs(name, overrides, _phase_names(), what="phase", unit="Å", low=lo, high=hi)
+
+
+@plain_dict
 @dataclass(frozen=True)
 class PhaseSite:
     """One phase of a compound.
@@ -62,6 +81,7 @@ class PhaseSite:
         }
 
 
+@plain_dict
 @dataclass(frozen=True)
 class PhaseSet:
     """The phases of one source.
@@ -140,14 +160,29 @@ def resolve_phases(
         heights: where heights come from: "structure" (the cage finder on the
             structure), "table" (the paper's Table I/II), "text" (numbers quoted in
             the paper's text), or "auto": text, else table, else structure.
-        overrides: phase -> height in Å, applied last (origin "override").
-        **analyze_kwargs: passed to :func:`confined.analysis.analyze`.
+        overrides: phase -> height in Å, applied last (origin "override"); phases
+            alpha ... epsilon, heights within :data:`~confined.defaults.HEIGHT_RANGE_A`.
+        **analyze_kwargs: passed to :func:`confined.analysis.analyze` (checked first).
 
     Raises:
-        ConfinedError: unreadable source, unknown height source, or no heights.
+        ParameterError: an unknown height source or phase, a height out of range, or
+            an analysis option out of its domain.
+        ConfinedError: unreadable source or no heights.
     """
-    if heights not in HEIGHT_SOURCES:
-        raise ConfinedError(f"{heights!r}: height source must be one of {HEIGHT_SOURCES}")
+    check_choice("heights", heights, HEIGHT_SOURCES, what="height source")
+    overrides = check_heights("overrides", overrides)
+    unknown = set(analyze_kwargs) - {
+        "lambdas",
+        "gap_ratio",
+        "params",
+        "reader",
+        "min_occupancy",
+        "max_atoms",
+        "stage",
+    }
+    if unknown:
+        raise ParameterError(f"resolve_phases: unknown keyword {sorted(unknown)[0]!r}")
+    check_analysis_options(**{k: v for k, v in analyze_kwargs.items() if k != "stage"})
     label = (
         source
         if isinstance(source, str)
@@ -161,6 +196,8 @@ def resolve_phases(
     if entry is None or entry.structures:
         try:
             analysis = analyze(source, **analyze_kwargs)
+        except ParameterError:
+            raise  # a bad option is the caller's to fix, never "structure not used"
         except ConfinedError as exc:
             if entry is None or heights == "structure":
                 raise
@@ -189,7 +226,8 @@ def resolve_phases(
     if not chosen and not overrides:
         raise ConfinedError(
             f"{label}: no {choice} heights available "
-            f"(try --heights structure|table|text or --h PHASE=VALUE)"
+            "(choose another height source, --heights structure|table|text, "
+            "or give heights, --h PHASE=VALUE)"
         )
 
     geometry: dict[str, tuple[bool, tuple[str, ...]]] = {}
@@ -199,10 +237,8 @@ def resolve_phases(
             geometry[c.phase] = (inp, (*signs, c.sign))
 
     values = {p: (h, origin) for p, h in chosen.items()}
-    for p, h in (overrides or {}).items():
-        if h <= 0:
-            raise ConfinedError(f"{label}: height of {p} must be positive, got {h}")
-        values[p] = (float(h), "override")
+    for p, h in overrides.items():
+        values[p] = (h, "override")
     sites = []
     for phase in sorted(values, key=lambda p: _ORDER.index(p) if p in _ORDER else 99):
         h, org = values[phase]

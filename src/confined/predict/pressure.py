@@ -37,7 +37,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.optimize import brentq
 
-from confined.errors import ConfinedError
+from confined import defaults as _d
+from confined.checks import check_real, check_type, plain_dict
+from confined.errors import ConfinedError, ParameterError
 from confined.predict.phases import PhaseSet, resolve_phases
 from confined.theory.relations import lambda_for_family
 
@@ -69,10 +71,11 @@ __all__ = [
 _B0P_RANGE: tuple[float, float] = (0.0, 20.0)
 #: Volume ratios scanned for the monotonic branch of the EOS around V/V0 = 1.
 _X_SCAN = np.geomspace(0.2, 10.0, 4001)
-#: Most pressures one call may ask for.
-_MAX_POINTS = 100_000
+#: Most pressures one call may ask for (confined.defaults).
+_MAX_POINTS = _d.MAX_PRESSURE_POINTS
 
 
+@plain_dict
 @dataclass(frozen=True)
 class EosParameters:
     """Equation of state and height scaling of one family.
@@ -131,27 +134,19 @@ FAMILY_EOS: Mapping[str, EosParameters] = {
 
 
 def _check_eos(b0_gpa: float, b0p: float) -> tuple[float, float]:
-    try:
-        b0, bp = float(b0_gpa), float(b0p)
-    except (TypeError, ValueError):
-        raise ConfinedError(
-            f"EOS parameters must be numbers, got B0={b0_gpa!r}, B0'={b0p!r}"
-        ) from None
-    if not math.isfinite(b0) or b0 <= 0:
-        raise ConfinedError(f"bulk modulus B0 must be a positive number of GPa, got {b0_gpa}")
+    b0 = check_real("b0_gpa", b0_gpa, positive=True, high=_d.MAX_B0_GPA)
     lo, hi = _B0P_RANGE
-    if not math.isfinite(bp) or not lo <= bp <= hi:
-        raise ConfinedError(f"B0' must be between {lo:g} and {hi:g} (typically 4 to 8), got {b0p}")
+    try:
+        bp = check_real("b0p", b0p, low=lo, high=hi)
+    except ParameterError as exc:
+        raise ParameterError(f"{exc} (B0' is typically 4 to 8)") from None
+    assert b0 is not None and bp is not None
     return b0, bp
 
 
 def _check_share(c_share: float) -> float:
-    try:
-        s = float(c_share)
-    except (TypeError, ValueError):
-        raise ConfinedError(f"c-axis share must be a number, got {c_share!r}") from None
-    if not math.isfinite(s) or not 0.0 <= s <= 1.0:
-        raise ConfinedError(f"c-axis share s must be between 0 and 1, got {c_share}")
+    s = check_real("c_share", c_share, low=0.0, high=1.0)
+    assert s is not None
     return s
 
 
@@ -221,6 +216,16 @@ def _branch(b0: float, bp: float) -> tuple[float, float]:
     return float(x_lo), float(x_hi)
 
 
+def _pressures(p_gpa: ArrayLike) -> np.ndarray:
+    try:
+        p = np.asarray(p_gpa, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError(f"gpa: expected pressures in GPa, got {p_gpa!r:.80}") from None
+    if not np.all(np.isfinite(p)):
+        raise ParameterError("gpa: pressures must be finite numbers of GPa")
+    return p
+
+
 def volume_ratio(p_gpa: ArrayLike, b0_gpa: float, b0p: float) -> np.ndarray | float:
     """Invert the third-order Birch–Murnaghan EOS: V/V0 at each pressure.
 
@@ -241,20 +246,18 @@ def volume_ratio(p_gpa: ArrayLike, b0_gpa: float, b0p: float) -> np.ndarray | fl
             pressure below the spinodal, or a pressure beyond the stable branch.
     """
     b0, bp = _check_eos(b0_gpa, b0p)
-    p = np.asarray(p_gpa, dtype=float)
-    if not np.all(np.isfinite(p)):
-        raise ConfinedError("pressures must be finite numbers of GPa")
+    p = _pressures(p_gpa)
     x_lo, x_hi = _branch(b0, bp)
     p_max = float(_bm3(np.asarray(x_lo), b0, bp))
     p_min = float(_bm3(np.asarray(x_hi), b0, bp))
     if p.size and float(p.min()) < p_min:
-        raise ConfinedError(
-            f"pressure {float(p.min()):g} GPa is below the spinodal of the EOS "
-            f"({p_min:.3g} GPa for B0={b0:g} GPa, B0'={bp:g})"
+        raise ParameterError(
+            f"gpa: pressure {float(p.min()):g} GPa is below the spinodal of the EOS "
+            f"({p_min:.3g} GPa for B0={b0:g} GPa, B0'={bp:g}): the crystal would not hold"
         )
     if p.size and float(p.max()) > p_max:
-        raise ConfinedError(
-            f"pressure {float(p.max()):g} GPa is beyond the stable range of the EOS "
+        raise ParameterError(
+            f"gpa: pressure {float(p.max()):g} GPa is beyond the stable range of the EOS "
             f"({p_max:.4g} GPa for B0={b0:g} GPa, B0'={bp:g})"
         )
     flat = p.ravel()
@@ -310,7 +313,7 @@ def eos_for_family(
     if base is None and None in (b0_gpa, b0p, c_share):
         raise ConfinedError(
             f"no default equation of state for family {family!r}; "
-            "give all of --b0, --b0p and --c-share"
+            "give all of b0_gpa, b0p and c_share (--b0, --b0p, --c-share)"
         )
     b0 = base.b0_gpa if b0_gpa is None else b0_gpa  # type: ignore[union-attr]
     bp = base.b0p if b0p is None else b0p  # type: ignore[union-attr]
@@ -331,7 +334,9 @@ def parse_gpa_range(spec: str) -> np.ndarray:
     """Pressures from ``START:STOP:STEP`` (STOP included) or a single number, GPa.
 
     Raises:
-        ConfinedError: anything else, a non-positive step, STOP < START or too many points.
+        ParameterError: anything else, a step that is not positive, STOP < START, or
+            more than :data:`~confined.defaults.MAX_PRESSURE_POINTS` points (named
+            ``gpa``, the CLI's ``--gpa``).
     """
     text = str(spec).strip()
     m = _RANGE.match(text)
@@ -343,18 +348,23 @@ def parse_gpa_range(spec: str) -> np.ndarray:
             return np.array([value])
         start, stop, step = (float(g) for g in m.groups())
     except ValueError:
-        raise ConfinedError(
-            f"--gpa {spec!r}: expected START:STOP:STEP in GPa (e.g. 0:20:0.5) or one number"
+        raise ParameterError(
+            f"gpa: {spec!r} is not START:STOP:STEP in GPa (e.g. 0:20:0.5) or one number"
         ) from None
     if not all(math.isfinite(v) for v in (start, stop, step)):
-        raise ConfinedError(f"--gpa {spec!r}: numbers must be finite")
+        raise ParameterError(f"gpa: {spec!r}: START, STOP and STEP must be finite numbers")
     if step <= 0:
-        raise ConfinedError(f"--gpa {spec!r}: STEP must be positive")
+        raise ParameterError(f"gpa: {spec!r}: STEP must be positive, got {step:g}")
     if stop < start:
-        raise ConfinedError(f"--gpa {spec!r}: STOP must not be below START")
+        raise ParameterError(
+            f"gpa: {spec!r} is an empty range, STOP {stop:g} is below START {start:g} "
+            f"(write {stop:g}:{start:g}:{step:g})"
+        )
     n = int(math.floor((stop - start) / step + 1e-9)) + 1
     if n > _MAX_POINTS:
-        raise ConfinedError(f"--gpa {spec!r}: {n} points, at most {_MAX_POINTS}")
+        raise ParameterError(
+            f"gpa: {spec!r} gives {n:,} points, at most {_MAX_POINTS:,} (use a larger STEP)"
+        )
     return start + step * np.arange(n)
 
 
@@ -393,6 +403,7 @@ def occupied_phases(
     return [high if pi >= transition_gpa else ambient for pi in p]
 
 
+@plain_dict
 @dataclass(frozen=True)
 class PressurePhase:
     """One phase at ambient pressure.
@@ -412,6 +423,7 @@ class PressurePhase:
         return {"phase": self.phase, "h0_A": round(self.h0_A, 4), "tc0_K": round(self.tc0_K, 3)}
 
 
+@plain_dict
 @dataclass(frozen=True)
 class PressurePoint:
     """All phases at one pressure.
@@ -438,6 +450,7 @@ class PressurePoint:
         }
 
 
+@plain_dict
 @dataclass(frozen=True)
 class PressureCurve:
     """Tc(P) of every phase of one source.
@@ -540,22 +553,30 @@ def pressure_curve(
         lambda_K_A2: override the family's lambda.
 
     Raises:
-        ConfinedError: no lambda or EOS for the family, bad parameters or pressures,
-            or a transition in a compound without an alpha phase.
+        ParameterError: a number that is not finite or out of its domain (lambda and
+            B0 positive, B0′ in [0, 20], c_share in [0, 1]), a pressure outside the
+            EOS's stable range, or a transition in a compound without an alpha phase.
+        ConfinedError: no lambda or EOS for the family.
     """
+    check_type("phase_set", phase_set, PhaseSet, "a PhaseSet (confined.predict.phases)")
     family = phase_set.family
-    lam = lambda_K_A2 if lambda_K_A2 is not None else lambda_for_family(family)
+    lam_given = check_real(
+        "lambda_K_A2", lambda_K_A2, positive=True, high=_d.MAX_LAMBDA_K_A2, allow_none=True
+    )
+    for name, value in (("b0_gpa", b0_gpa), ("b0p", b0p), ("c_share", c_share)):
+        check_real(name, value, allow_none=True)
+    t_given = check_real("transition_gpa", transition_gpa, allow_none=True)
+    p = np.unique(np.atleast_1d(_pressures(gpa)))
+    if p.size == 0:
+        raise ParameterError("gpa: no pressures given")
+    lam = lam_given if lam_given is not None else lambda_for_family(family)
     if lam is None:
         raise ConfinedError(
-            f"{phase_set.source}: the paper gives no lambda for family {family!r}; use --lambda"
+            f"{phase_set.source}: the paper gives no lambda for family {family!r}; "
+            "give one (lambda_K_A2, --lambda K_A2)"
         )
     lam = float(lam)
-    if not math.isfinite(lam) or lam <= 0:
-        raise ConfinedError(f"lambda must be a positive number of K·Å², got {lambda_K_A2}")
     eos = eos_for_family(family, b0_gpa=b0_gpa, b0p=b0p, c_share=c_share)
-    p = np.unique(np.atleast_1d(np.asarray(gpa, dtype=float)))
-    if p.size == 0:
-        raise ConfinedError("no pressures given")
     x = np.atleast_1d(volume_ratio(p, eos.b0_gpa, eos.b0p))
 
     heights = phase_set.heights()
@@ -570,14 +591,12 @@ def pressure_curve(
     else:
         rule = "no measured Tc: the outermost phase (largest h)"
 
-    if transition_gpa is not None:
-        t = float(transition_gpa)
-        if not math.isfinite(t):
-            raise ConfinedError(f"--transition must be a finite pressure, got {transition_gpa}")
+    if t_given is not None:
+        t = t_given
         if "alpha" not in heights:
-            raise ConfinedError(
-                f"{phase_set.source}: --transition needs an alpha phase; phases: "
-                f"{', '.join(heights)}"
+            raise ParameterError(
+                f"transition_gpa: a transition to alpha needs an alpha phase; the phases of "
+                f"{phase_set.source} are {', '.join(heights)}"
             )
         if ambient == "alpha":
             warnings.append("the ambient phase is already alpha: the transition changes nothing")
@@ -640,6 +659,7 @@ def predict_pressure(
 # --------------------------------------------------------------------------- C9, C13
 
 
+@plain_dict
 @dataclass(frozen=True)
 class AlphaPrediction:
     """C9: the alpha-phase Tc of a compound measured in another phase.
@@ -704,6 +724,7 @@ def alpha_prediction(
     )
 
 
+@plain_dict
 @dataclass(frozen=True)
 class AlphaCeiling:
     """C13: the iron-based alpha-phase Tc ceiling.
@@ -792,6 +813,7 @@ def alpha_ceiling(*, lambda_K_A2: float | None = None) -> AlphaCeiling:
 # --------------------------------------------------------------------------- Hg-1223
 
 
+@plain_dict
 @dataclass(frozen=True)
 class Hg1223Check:
     """HgBa2Ca2Cu3O8 under pressure: the theory against data it was not tuned to.

@@ -22,8 +22,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from confined import defaults as _d
+from confined.checks import check_real, check_type, did_you_mean, plain_dict, short
 from confined.defaults import GAP_RATIO
-from confined.errors import ConfinedError
+from confined.errors import ConfinedError, ParameterError
 from confined.predict.phases import PhaseSet
 from confined.theory.relations import (
     K_B_MEV_PER_K,
@@ -43,9 +45,12 @@ __all__ = [
 
 
 def _positive(value: float, what: str) -> float:
-    v = float(value)
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{what} must be a positive number, got {value!r}") from None
     if not math.isfinite(v) or v <= 0:
-        raise ConfinedError(f"{what} must be a positive number, got {value}")
+        raise ParameterError(f"{what} must be a positive number, got {value}")
     return v
 
 
@@ -117,6 +122,7 @@ def parity(in_active_plane: bool) -> str:
     return "even" if in_active_plane else "odd"
 
 
+@plain_dict
 @dataclass(frozen=True)
 class ResonanceMode:
     """The spin resonance of one phase.
@@ -154,6 +160,7 @@ class ResonanceMode:
         }
 
 
+@plain_dict
 @dataclass(frozen=True)
 class ResonanceResult:
     """The resonance modes of one source.
@@ -196,6 +203,14 @@ def _measured(phase_set: PhaseSet) -> dict[str, float]:
     return {str(k): float(v) for k, v in values.items() if v is not None}
 
 
+def _check_finite(energies: Mapping[str, float], what: str) -> None:
+    bad = [p for p, e in energies.items() if not math.isfinite(e)]
+    if bad:
+        raise ParameterError(
+            f"{what} gives a resonance energy beyond floating point for {', '.join(bad)}"
+        )
+
+
 def predict_resonance(
     phase_set: PhaseSet,
     *,
@@ -217,20 +232,45 @@ def predict_resonance(
         One mode per phase with the measured value beside it where one is known.
 
     Raises:
-        ConfinedError: not exactly one of ``calibrate`` and ``ratio``; the calibration
-            phase is absent; no lambda for the family; a non-positive number.
+        ParameterError: not exactly one of ``calibrate`` and ``ratio``; the calibration
+            phase is not a phase of the compound; a number that is not positive and
+            finite (``gap_ratio`` and ``lambda_K_A2`` are checked in both modes).
+        ConfinedError: no lambda for the family.
     """
+    check_type("phase_set", phase_set, PhaseSet, "a PhaseSet (confined.predict.phases)")
     if (calibrate is None) == (ratio is None):
-        raise ConfinedError("resonance: give exactly one of calibrate=(phase, energy_meV) or ratio")
+        raise ParameterError(
+            "calibrate: give exactly one of calibrate=(phase, energy_meV) or ratio "
+            "(--calibrate PHASE=meV or --ratio R)"
+        )
+    # checked in both modes: a bad value is an error even where it is not used
+    gap_ratio_v = check_real("gap_ratio", gap_ratio, positive=True, high=_d.MAX_GAP_RATIO)
+    lam_given = check_real(
+        "lambda_K_A2", lambda_K_A2, positive=True, high=_d.MAX_LAMBDA_K_A2, allow_none=True
+    )
+    assert gap_ratio_v is not None
     heights = phase_set.heights()
     measured = _measured(phase_set)
     warnings = list(phase_set.warnings)
     if calibrate is not None:
+        if isinstance(calibrate, str | bytes) or not isinstance(calibrate, tuple | list):
+            raise ParameterError(f"calibrate: expected (phase, energy_meV), got {short(calibrate)}")
+        if len(calibrate) != 2:
+            raise ParameterError(f"calibrate: expected (phase, energy_meV), got {short(calibrate)}")
         cal_phase, cal_meV = calibrate
+        if cal_phase not in heights:
+            raise ParameterError(
+                f"calibrate: phase {short(cal_phase)} is not among the phases of "
+                f"{phase_set.source} ({', '.join(heights)})"
+                f"{did_you_mean(str(cal_phase), heights)}"
+            )
+        cal_meV = check_real(f"calibrate: energy of {cal_phase}", cal_meV, positive=True)
+        assert cal_meV is not None
         try:
             energies = resonance_energies(heights, cal_phase, cal_meV)
         except ConfinedError as exc:
             raise ConfinedError(f"{phase_set.source}: {exc}") from None
+        _check_finite(energies, f"calibrate: energy {cal_meV:g} meV")
         measured[cal_phase] = float(cal_meV)
         calibration: dict[str, Any] = {
             "mode": "measured mode",
@@ -239,23 +279,25 @@ def predict_resonance(
             "w_meV_A2": round(float(cal_meV) * heights[cal_phase] ** 2, 4),
         }
     else:
-        assert ratio is not None
-        lam = lambda_K_A2 if lambda_K_A2 is not None else lambda_for_family(phase_set.family)
+        ratio_v = check_real("ratio", ratio, positive=True)
+        assert ratio_v is not None
+        lam = lam_given if lam_given is not None else lambda_for_family(phase_set.family)
         if lam is None:
             raise ConfinedError(
                 f"{phase_set.source}: the paper gives no lambda for the {phase_set.family} "
                 "family; calibrate on a measured mode instead"
             )
         try:
-            energies = resonance_from_gap(heights, ratio, lambda_K_A2=lam, gap_ratio=gap_ratio)
+            energies = resonance_from_gap(heights, ratio_v, lambda_K_A2=lam, gap_ratio=gap_ratio_v)
         except ConfinedError as exc:
             raise ConfinedError(f"{phase_set.source}: {exc}") from None
+        _check_finite(energies, f"ratio: {ratio_v:g} with gap_ratio {gap_ratio_v:g}")
         calibration = {
             "mode": "gap ratio",
-            "ratio": float(ratio),
+            "ratio": ratio_v,
             "lambda_K_A2": float(lam),
-            "gap_ratio": float(gap_ratio),
-            "w_meV_A2": round(float(ratio) * 2.0 * gap_ratio * K_B_MEV_PER_K * lam, 4),
+            "gap_ratio": gap_ratio_v,
+            "w_meV_A2": round(ratio_v * 2.0 * gap_ratio_v * K_B_MEV_PER_K * lam, 4),
         }
     guessed = [p.phase for p in phase_set.phases if p.parity_basis != "geometry"]
     if guessed:

@@ -10,6 +10,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.constants import physical_constants
 
+from confined.errors import ParameterError
+
 __all__ = [
     "LAMBDA_CU_K_A2",
     "LAMBDA_FE_K_A2",
@@ -38,11 +40,18 @@ def tc_from_height(h_A: ArrayLike, lambda_K_A2: float | ArrayLike) -> np.ndarray
 
     Returns:
         Tc in K, same shape as ``h_A``.
+
+    Raises:
+        ParameterError: a height that is not positive and finite (a ValueError).
     """
-    h = np.asarray(h_A, dtype=float)
-    if np.any(h <= 0):
-        raise ValueError("cage heights must be positive")
-    out = np.asarray(lambda_K_A2, dtype=float) / h**2
+    try:
+        h = np.asarray(h_A, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError(f"h_A: expected cage heights in Å, got {h_A!r:.80}") from None
+    if np.any(~np.isfinite(h)) or np.any(h <= 0):
+        raise ParameterError("h_A: cage heights must be positive finite numbers (Å)")
+    with np.errstate(over="ignore", under="ignore"):  # callers check the result is finite
+        out = np.asarray(lambda_K_A2, dtype=float) / h**2
     return float(out) if out.ndim == 0 else out
 
 
@@ -64,7 +73,8 @@ def gap_from_tc(tc_K: ArrayLike, gap_ratio: float) -> np.ndarray | float:
     The paper states only Delta ∝ Tc (C4); the proportionality ``gap_ratio`` =
     Delta/(k_B·Tc) is an explicit parameter (default in ``confined.defaults``).
     """
-    out = gap_ratio * K_B_MEV_PER_K * np.asarray(tc_K, dtype=float)
+    with np.errstate(over="ignore", under="ignore"):  # callers check the result is finite
+        out = gap_ratio * K_B_MEV_PER_K * np.asarray(tc_K, dtype=float)
     return float(out) if out.ndim == 0 else out
 
 

@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 
 from confined.cages import CageParams, find_cages
-from confined.errors import ConfinedError
+from confined.checks import plain_dict
+from confined.errors import ConfinedError, OutputError
 from confined.theory import lambda_for_family, lambda_from_tc, tc_from_height
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
 ]
 
 
+@plain_dict
 @dataclass(frozen=True)
 class StructureHeights:
     """Heights measured on one structure of a compound.
@@ -62,6 +64,7 @@ class StructureHeights:
         }
 
 
+@plain_dict
 @dataclass(frozen=True)
 class TableRow:
     """One compound of Table I or II.
@@ -162,6 +165,7 @@ class TableRow:
         }
 
 
+@plain_dict
 @dataclass(frozen=True)
 class Tables:
     """Tables I and II and their summary."""
@@ -281,9 +285,15 @@ def reproduce_tables(params: CageParams | None = None) -> Tables:
 
     Args:
         params: cage-finder tolerances (package defaults when None).
+
+    Raises:
+        ParameterError: ``params`` is not a CageParams.
     """
+    from confined.checks import check_type
     from confined.structure.catalog import list_entries
 
+    if params is not None:
+        check_type("params", params, CageParams, "a confined.cages.CageParams or None")
     p = params or CageParams.default()
     rows: dict[str, list[TableRow]] = {"I": [], "II": []}
     for e in list_entries():
@@ -467,19 +477,40 @@ def write_report(tables: Tables, out_dir: str | Path, *, figure: bool = True) ->
 
     Returns:
         The paths written.
+
+    Raises:
+        ParameterError: ``out_dir`` is not a path.
+        OutputError: the folder cannot be made or a file cannot be written:
+            "cannot write PATH: <reason>" (no permission, a full disk, a file in the way).
     """
-    out = Path(out_dir)
+    from confined.checks import check_path, check_type, plain_json
+
+    check_type("tables", tables, Tables, "the Tables of reproduce_tables()")
+    out = check_path("out_dir", out_dir)
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"cannot write into {out}: it is a file, not a folder")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ConfinedError(f"{out}: cannot create the report directory ({exc.strerror})") from None
+        raise OutputError(f"cannot create the folder {out}: {exc.strerror or exc}") from None
     paths = [out / "tables.md", out / "tables.csv", out / "tables.json"]
-    paths[0].write_text(_markdown(tables), encoding="utf-8")
-    with paths[1].open("w", newline="", encoding="utf-8") as fh:
+
+    def write_csv(fh: Any) -> None:
         w = csv.DictWriter(fh, fieldnames=_CSV_FIELDS)
         w.writeheader()
         w.writerows(_csv_rows(tables))
-    paths[2].write_text(json.dumps(tables.to_dict(), indent=2), encoding="utf-8")
+
+    doc = json.dumps(plain_json(tables.to_dict()), indent=2, allow_nan=False)
+    for path, content in ((paths[0], _markdown(tables)), (paths[1], write_csv), (paths[2], doc)):
+        try:
+            # newline="" for the CSV module; the text files get "\n" either way
+            with path.open("w", newline="", encoding="utf-8") as fh:
+                if callable(content):
+                    content(fh)
+                else:
+                    fh.write(content)
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     if figure:
         from confined.plot._figure import save_figure
         from confined.plot.tables import render_tc_vs_inverse_h2, tc_vs_inverse_h2_data

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from confined.predict.phases import PhaseSet
 
 __all__ = [
+    "json_envelope",
+    "JSON_ENVELOPE_VERSION",
     "save_figure_keeping",
     "WHOLE",
     "WholeNumber",
@@ -300,8 +302,32 @@ def terminal_status() -> Iterator[Callable[[str], None] | None]:
         status.stop()
 
 
+#: Version of the ``--json`` envelope (the keys every document starts with).
+JSON_ENVELOPE_VERSION = 1
+
+
+def json_envelope(payload: dict[str, Any], command: str) -> dict[str, Any]:
+    """The one envelope of every ``--json`` document: what made it, then the payload.
+
+    Keys: ``schema`` (``"confined.<command>"``, e.g. ``"confined.analyze"`` or
+    ``"confined.mechanism.fdtd"``), ``schema_version`` (this envelope's version),
+    ``confined_version``, then the command's own keys unchanged.
+    """
+    from confined import __version__
+
+    head = {
+        "schema": "confined." + ".".join(command.split()),
+        "schema_version": JSON_ENVELOPE_VERSION,
+        "confined_version": __version__,
+    }
+    return {**head, **{k: v for k, v in payload.items() if k not in head}}
+
+
 def echo_json(doc: Any) -> None:
-    """Print a JSON document of plain types; a stray NaN or infinity is written as null.
+    """Print a JSON document of plain types in the common envelope.
+
+    A stray NaN or infinity is written as null. The command is read from click's
+    context (``confined fermi`` gives ``"schema": "confined.fermi"``).
 
     Raises:
         OutputError: standard output cannot be written (disk full, closed pipe).
@@ -310,6 +336,9 @@ def echo_json(doc: Any) -> None:
 
     from confined.checks import plain_json
 
+    ctx = click.get_current_context(silent=True)
+    if isinstance(doc, dict) and ctx is not None:
+        doc = json_envelope(doc, ctx.command_path.partition(" ")[2] or ctx.command_path)
     text = json.dumps(plain_json(doc), indent=2, allow_nan=False)
     try:
         click.echo(text)

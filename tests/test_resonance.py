@@ -180,7 +180,11 @@ def test_cli_json_default_heights(capsys) -> None:
     code, out, err = run(capsys, "resonance", "cakfe4as4", "--calibrate", "beta=13", "--json")
     assert code == 0, err
     doc = json.loads(out)
-    assert set(doc) == {"source", "family", "calibration", "modes", "warnings"}
+    # the common --json envelope, then the command's own keys
+    assert doc["schema"] == "confined.resonance" and doc["schema_version"] == 1
+    assert set(doc) - {"schema", "schema_version", "confined_version"} == {
+        "source", "family", "calibration", "modes", "warnings"
+    }  # fmt: skip
     assert doc["source"] == "cakfe4as4" and doc["family"] == "iron-based"
     modes = {m["phase"]: m for m in doc["modes"]}
     assert modes["alpha"]["energy_meV"] == pytest.approx(E_ALPHA, abs=1e-4)

@@ -20,6 +20,7 @@ __all__ = [
     "snap_normal",
     "sorted_cages",
     "CageParams",
+    "Cell",
     "Squares",
     "Species",
     "pad_rows",
@@ -94,6 +95,38 @@ class Species:
     def symbol(self, atom: int) -> str:
         """The symbol of one atom."""
         return self.names[int(self.code[atom])]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """The crystal as every family finder sees it: arrays, built once per analysis.
+
+    Attributes:
+        lattice: (3, 3) lattice vectors (rows), Å.
+        frac: (N, 3) fractional coordinates.
+        symbols: N element symbols.
+        species: the symbols as integer codes.
+        cart: (N, 3) Cartesian positions, Å.
+    """
+
+    lattice: np.ndarray
+    frac: np.ndarray
+    symbols: tuple[str, ...]
+    species: Species
+    cart: np.ndarray
+
+    @classmethod
+    def of(cls, lattice: np.ndarray, frac: np.ndarray, symbols: Sequence[str]) -> Cell:
+        """The cell of plain arrays (a :class:`~confined.structure.crystal.Crystal`'s)."""
+        lattice = np.asarray(lattice, dtype=float)
+        frac = np.asarray(frac, dtype=float)
+        return cls(
+            lattice=lattice,
+            frac=frac,
+            symbols=tuple(symbols),
+            species=Species.of(symbols),
+            cart=frac @ lattice,
+        )
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from confined.cages.canonical import fsum_mean, home_shift, representative, ring
 from confined.cages.common import (
     ANIONS,
     CageParams,
+    Cell,
     Species,
     mean_edge_A,
     snap_normal,
@@ -220,30 +221,23 @@ def _cu_net(
     return atoms[flat], four[flat], four_tgt[flat], normals[flat], bool(tied.any())
 
 
-def find_cuprate_cages(
-    lattice: np.ndarray,
-    frac: np.ndarray,
-    symbols: tuple[str, ...],
-    params: CageParams,
-) -> CageAnalysis | str:
+def find_cuprate_cages(cell: Cell, params: CageParams) -> CageAnalysis | str:
     """Find CuO2 planes and their octahedral cages.
 
     Args:
-        lattice: (3, 3) lattice vectors (rows) in Å.
-        frac: (N, 3) fractional coordinates.
-        symbols: N element symbols (ordered crystal).
+        cell: the crystal's arrays (:class:`~confined.cages.common.Cell`).
         params: finder tolerances.
 
     Returns:
         The analysis, or a string saying why this is not a cuprate.
     """
-    sp = Species.of(symbols)
+    sp, lattice, frac = cell.species, cell.lattice, cell.frac
     if not sp.has("Cu") or not sp.has("O"):
         return "no CuO2 plane (no Cu and O)"
     reach = float(np.hypot(params.apex_max_A, params.apex_lateral_tol_A))
     cloud = PeriodicCloud.build(lattice, frac, max(reach, params.cu_o_max_A, 0.6))
     lattice, inv = cloud.lattice, cloud.inv_lattice
-    cart = frac @ lattice
+    cart = cell.cart
     atoms, links, targets, normals, tied = _cu_net(cloud, cart, sp, params)
     if len(atoms) == 0:
         if tied:

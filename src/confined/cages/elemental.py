@@ -19,7 +19,7 @@ from confined.cages.canonical import (
     representative,
     ring_order,
 )
-from confined.cages.common import CageParams
+from confined.cages.common import CageParams, Cell
 from confined.cages.model import Cage, CageAnalysis, HeightAtom
 from confined.cages.periodic import PeriodicCloud
 from confined.cages.polyhedron import Polyhedron, octahedron_faces
@@ -48,30 +48,24 @@ def _lattice_type(lattice: np.ndarray, frac: np.ndarray) -> str | None:
     return kind
 
 
-def find_elemental_cages(
-    lattice: np.ndarray,
-    frac: np.ndarray,
-    symbols: tuple[str, ...],
-    params: CageParams,
-) -> CageAnalysis | str:
+def find_elemental_cages(cell: Cell, params: CageParams) -> CageAnalysis | str:
     """Find the octahedral interstitial cages of a BCC/FCC/HCP element.
 
     Args:
-        lattice: (3, 3) lattice vectors (rows) in Å.
-        frac: (N, 3) fractional coordinates.
-        symbols: N element symbols.
+        cell: the crystal's arrays (:class:`~confined.cages.common.Cell`).
         params: finder tolerances.
 
     Returns:
         The analysis, or a string saying why this is not an elemental metal.
     """
-    if len(set(symbols)) != 1:
+    lattice, frac, symbols = cell.lattice, cell.frac, cell.symbols
+    if len(cell.species.names) != 1:
         return "not a BCC/FCC/HCP element"
     kind = _lattice_type(lattice, frac)
     if kind is None:
         return f"{symbols[0]}: not a BCC, FCC or HCP lattice"
     element = symbols[0]
-    cart = frac @ lattice
+    cart = cell.cart
     d_nn = _nn_distance(lattice, frac)
     cloud = PeriodicCloud.build(lattice, frac, 1.6 * d_nn)
     shell = 8 if kind == "BCC" else 12

@@ -34,6 +34,7 @@ from confined.cages.canonical import (
 from confined.cages.common import (
     ANIONS,
     CageParams,
+    Cell,
     Species,
     group_values,
     mean_edge_A,
@@ -93,24 +94,17 @@ def _majority(labels: np.ndarray, groups: np.ndarray, n_groups: int, n_labels: i
     return np.where(counts.sum(axis=1) > 0, counts.argmax(axis=1), -1)
 
 
-def find_iron_cages(
-    lattice: np.ndarray,
-    frac: np.ndarray,
-    symbols: tuple[str, ...],
-    params: CageParams,
-) -> CageAnalysis | str:
+def find_iron_cages(cell: Cell, params: CageParams) -> CageAnalysis | str:
     """Find Fe–anion layers and their alpha, beta, gamma cages.
 
     Args:
-        lattice: (3, 3) lattice vectors (rows) in Å.
-        frac: (N, 3) fractional coordinates.
-        symbols: N element symbols (ordered crystal).
+        cell: the crystal's arrays (:class:`~confined.cages.common.Cell`).
         params: finder tolerances.
 
     Returns:
         The analysis, or a string saying why this is not iron-based.
     """
-    sp = Species.of(symbols)
+    sp, lattice, frac = cell.species, cell.lattice, cell.frac
     is_fe_anion = sp.mask(FE_ANIONS)
     if not sp.has("Fe") or not is_fe_anion.any():
         return "no Fe square net (no Fe with a pnictogen or chalcogen)"
@@ -118,7 +112,7 @@ def find_iron_cages(
     cutoff = max(params.fe_fe_max_A, params.fe_x_max_A) * 1.3 + apex_reach
     cloud = PeriodicCloud.build(lattice, frac, cutoff)
     lattice, inv = cloud.lattice, cloud.inv_lattice
-    cart = frac @ lattice
+    cart = cell.cart
     atoms, links, mask, targets, normals = _fe_net(cloud, cart, sp, params)
     if len(atoms) == 0:
         return "no Fe square net with anions above and below"

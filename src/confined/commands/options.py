@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from confined.predict.phases import PhaseSet
 
 __all__ = [
+    "EXIT_BAD_INPUT",
+    "error_line",
     "json_envelope",
     "JSON_ENVELOPE_VERSION",
     "save_figure_keeping",
@@ -43,6 +45,8 @@ __all__ = [
     "parse_pair",
     "phases_from_cli",
     "echo_json",
+    "gap_ratio_option",
+    "lambda_option",
     "json_option",
     "out_option",
     "write_output",
@@ -50,6 +54,16 @@ __all__ = [
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: Exit code of bad input (and of unwritable output), never a traceback.
+EXIT_BAD_INPUT = 2
+
+
+def error_line(msg: object) -> None:
+    """One line on stderr: whitespace collapsed, cut to MAX_MESSAGE_CHARS (start and end kept)."""
+    from confined.checks import one_line
+
+    click.echo(one_line(f"error: {msg}"), err=True)
 
 
 class WholeNumber(click.ParamType):
@@ -188,6 +202,29 @@ def parse_pairs(values: tuple[str, ...], option: str) -> dict[str, float]:
             )
         out[key] = number
     return out
+
+
+def gap_ratio_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The ``--gap-ratio R`` option (parameter ``gap_ratio``; default in confined.defaults)."""
+    return click.option(
+        "--gap-ratio",
+        type=float,
+        default=defaults.GAP_RATIO,
+        show_default=True,
+        help="Delta/(k_B Tc) used for the gap (positive).",
+    )(func)
+
+
+def lambda_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The repeatable ``--lambda FAMILY=K_A2`` option (parameter ``lambdas``)."""
+    return click.option(
+        "--lambda",
+        "lambdas",
+        multiple=True,
+        metavar="FAMILY=K_A2",
+        help="Override lambda of a family (cuprate, iron-based, elemental), "
+        "e.g. --lambda cuprate=1300 (repeatable).",
+    )(func)
 
 
 def json_option(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -7,10 +7,12 @@ STAMP := $(VENV)/.installed
 .PHONY: run test setup lint bench clean
 
 $(STAMP): pyproject.toml
+	@echo "setting up $(VENV): a virtualenv with confined and its dependencies (a minute or two)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test,fast,ase,tables]"
+	$(BIN)/python -m pip install --upgrade --progress-bar on pip
+	$(BIN)/python -m pip install --progress-bar on -e ".[test,fast,ase]"
 	touch $(STAMP)
+	@echo "ready: run .venv/bin/confined --help (or: source .venv/bin/activate)"
 
 setup: $(STAMP)
 

@@ -76,23 +76,50 @@ def print_analysis(res: AnalysisResult, console: Console | None = None) -> None:
 
 
 def print_catalog(entries: Sequence[CatalogEntry], console: Console | None = None) -> None:
-    """Print the catalog as a table."""
+    """Print the catalog, one line per compound (``confined catalog ID`` for the details)."""
     con = console or _console()
-    t = Table(title="confined catalog")
-    for col in ("id", "compound", "family", "table", "Tc (K)", "structure", "quality"):
-        t.add_column(col)
+    t = Table(title="confined catalog", box=box.SIMPLE_HEAD, padding=(0, 1))
+    t.add_column("id", no_wrap=True)
+    t.add_column("formula", no_wrap=True, overflow="ellipsis", max_width=22)
+    t.add_column("family", no_wrap=True)
+    t.add_column("table", justify="center", no_wrap=True)
+    t.add_column("Tc (K)", justify="right", no_wrap=True)
+    t.add_column("structures", no_wrap=True, overflow="ellipsis")
     for e in entries:
         best = e.best_structure
-        t.add_row(
-            e.id,
-            e.name,
-            e.family,
-            e.table or "–",
-            f"{e.tc_K:g}",
-            best.file if best else f"none: {e.no_structure_reason}",
-            best.quality if best else "",
-        )
+        shipped = f"{len(e.structures)} (best: {best.quality})" if best else "none"
+        t.add_row(e.id, e.formula, e.family, e.table or "–", f"{e.tc_K:g}", shipped)
     con.print(t)
+    con.print("details, provenance and notes of one entry: confined catalog ID", style="dim")
+
+
+def print_catalog_entry(entry: CatalogEntry, console: Console | None = None) -> None:
+    """Print everything the catalog holds of one compound."""
+    con = console or _console()
+    con.print(f"[bold]{entry.id}[/bold]: {entry.name} ({entry.family})")
+    where = f"Table {entry.table}, row {entry.row}" if entry.table else "paper text"
+    con.print(f"  Tc = {entry.tc_K:g} K ({entry.tc_source}); {where}")
+    heights = {k: v for k, v in (entry.paper.get("h_A") or {}).items() if v is not None}
+    if heights:
+        con.print("  paper's heights: " + ", ".join(f"{k} {v:.4f} Å" for k, v in heights.items()))
+    if entry.text_values:
+        con.print(f"  paper's text: {dict(entry.text_values)}")
+    if entry.aliases:
+        con.print("  aliases: " + ", ".join(entry.aliases))
+    if entry.structures:
+        t = Table(box=box.SIMPLE_HEAD, padding=(0, 1), show_edge=False)
+        for col in ("file", "quality", "reference"):
+            t.add_column(col, overflow="fold")
+        for rec in entry.structures:
+            t.add_row(rec.file, rec.quality, rec.reference or "")
+        con.print(t)
+        for rec in entry.structures:
+            if rec.provenance:
+                con.print(f"  {rec.file}: {rec.provenance}", soft_wrap=False)
+    else:
+        con.print(f"  no structure: {entry.no_structure_reason}")
+    if entry.notes:
+        con.print(f"  notes: {entry.notes}")
 
 
 def print_tables(tables: Tables, console: Console | None = None) -> None:

@@ -9,7 +9,27 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["figure_and_axes", "check_figure_path", "save_figure", "FIGURE_SUFFIXES"]
+__all__ = [
+    "figure_and_axes",
+    "check_figure_path",
+    "save_figure",
+    "short_source",
+    "wrapped_title",
+    "FIGURE_SUFFIXES",
+]
+
+
+def short_source(source: str, limit: int = 40) -> str:
+    """A source as a figure shows it: a path's file name, cut to ``limit`` characters."""
+    name = Path(source).name if ("/" in source or "\\" in source) else source
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def wrapped_title(text: str, width: int = 90) -> str:
+    """A title broken into lines of at most ``width`` characters (never clipped)."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text
 
 
 def figure_and_axes(
@@ -64,8 +84,11 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: int = 150, label: str | N
 
     out = check_figure_path(path, label)
     try:
+        fmt = out.suffix.lower()[1:]
+        # no creation date in the file: the same figure gives the same bytes
+        meta = {"Date": None} if fmt == "svg" else None
         with rc_context({"svg.fonttype": "none", "svg.hashsalt": "confined"}):
-            fig.savefig(out, dpi=dpi, format=out.suffix.lower()[1:])
+            fig.savefig(out, dpi=dpi, format=fmt, metadata=meta)
     except OSError as exc:
         raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from None
     return out

@@ -83,13 +83,16 @@ def render_fdtd(data: FdtdPlotData, axes: tuple[Axes, Axes] | None = None) -> Fi
         ax.axvspan(*data.slab_um, color="tab:cyan", alpha=0.25, label="capacitor-array slab")
     ax_e.set_xlabel("z (µm)")
     ax_e.set_ylabel("E_x (V/m)")
-    ax_e.legend(fontsize=7, loc="upper right", ncol=2)
+    # outside the axes: inside, it hides the pulses
+    ax_e.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     ax_e.grid(True, lw=0.4, alpha=0.5)
     for i, (label, t, w) in enumerate(data.energy_curves):
         ax_w.plot(t, w, lw=1.8, color=f"C{i}", label=label)
     ax_w.set_xlabel("t (fs)")
     ax_w.set_ylabel("W(t) / W(0)")
-    ax_w.set_ylim(bottom=0)
+    # a lossless run stays at W/W0 = 1: keep it off the top spine
+    top = max(float(np.nanmax(w)) for _, _, w in data.energy_curves) if data.energy_curves else 1
+    ax_w.set_ylim(0.0, 1.08 * max(top, 1.0))
     ax_w.legend(fontsize=8, loc="lower left")
     ax_w.grid(True, lw=0.4, alpha=0.5)
     fig.suptitle(data.title, fontsize=10)

@@ -29,7 +29,8 @@ import warnings
 import numpy as np
 
 from confined.cages import find_cages
-from confined.predict.ewald import assign_charges, ewald_cell
+from confined.predict.charges import assign_charges
+from confined.predict.ewald import ewald_cell
 from confined.predict.gap import cage_frame, potential_map, predict_gap
 from confined.structure.crystal import Crystal
 from confined.structure.io import load_crystal

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from confined.errors import ConfinedError, ConfinedWarning
+from confined.predict.charges import assign_charges
 from confined.predict.ewald import (
     COULOMB_EV_A,
-    assign_charges,
     ewald_cell,
     ewald_parameters,
     ions_near,

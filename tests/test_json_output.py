@@ -98,13 +98,10 @@ def _api_objects() -> list[tuple[str, Any]]:
     from confined.predict.fermi import fermi_image
     from confined.predict.gap import predict_gap
     from confined.predict.phases import resolve_phases
-    from confined.predict.pressure import (
-        alpha_ceiling,
-        alpha_prediction,
-        hg1223_pressure_check,
-        pressure_curve,
-    )
+    from confined.predict.pressure import pressure_curve
     from confined.predict.resonance import predict_resonance
+    from confined.validate.claims import alpha_ceiling, alpha_prediction
+    from confined.validate.pressure import hg1223_pressure_check
 
     cak = resolve_phases("cakfe4as4")
     out: list[tuple[str, Any]] = [

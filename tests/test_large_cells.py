@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from cage_reference import STRUCTURES, supercell
 
-import confined.structure.io as io
+import confined.structure.cif as cif
 from confined.cages import find_cages
 from confined.structure.io import load_crystal, write_structure
 
@@ -56,7 +56,7 @@ def test_auto_reads_large_cifs_with_gemmi(tmp_path: Path, monkeypatch) -> None:
     path = _p1_cif(tmp_path, (2, 2, 1))
     small = load_crystal(path)  # under the threshold: pymatgen, no note
     assert not any("large CIF" in w for w in small.warnings)
-    monkeypatch.setattr(io, "AUTO_GEMMI_BYTES", 1000)
+    monkeypatch.setattr(cif, "AUTO_GEMMI_BYTES", 1000)
     large = load_crystal(path)
     assert any(w.startswith("large CIF") for w in large.warnings)
     assert _sites(large) == _sites(small)

@@ -120,7 +120,7 @@ def test_reproduce_tables_on_a_full_disk(capsys, tmp_path) -> None:
 
 
 def test_reproduce_into_a_file_or_a_missing_parent(capsys, tmp_path) -> None:
-    from confined.validate.tables import reproduce_tables, write_report
+    from confined.validate.tables import reproduce_tables, write_tables
 
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
@@ -132,7 +132,7 @@ def test_reproduce_into_a_file_or_a_missing_parent(capsys, tmp_path) -> None:
     assert f"cannot create the folder {blocker / 'sub'}: Not a directory" in err
     assert "Table I" in out  # the tables were printed before the error
     with pytest.raises(OutputError, match="it is a file, not a folder"):
-        write_report(reproduce_tables(), blocker, figure=False)
+        write_tables(reproduce_tables(), blocker)
 
 
 @needs_dev_full

@@ -12,20 +12,21 @@ from confined.cli import main
 from confined.errors import ConfinedError
 from confined.predict.phases import resolve_phases
 from confined.predict.pressure import (
-    FAMILY_EOS,
-    alpha_ceiling,
-    alpha_prediction,
     ambient_phase,
-    bm3_dpdx,
-    bm3_pressure,
-    heights_under_pressure,
-    hg1223_pressure_check,
     parse_gpa_range,
     predict_pressure,
     pressure_curve,
-    volume_ratio,
 )
 from confined.structure.catalog import get_entry
+from confined.theory.eos import (
+    FAMILY_EOS,
+    bm3_dpdx,
+    bm3_pressure,
+    heights_under_pressure,
+    volume_ratio,
+)
+from confined.validate.claims import alpha_ceiling, alpha_prediction
+from confined.validate.pressure import hg1223_pressure_check
 
 EOS_CASES = [(71.0, 4.0), (30.7, 6.7), (95.0, 4.0), (150.0, 2.5), (40.0, 9.0)]
 

@@ -13,10 +13,11 @@ before any source is read, since a bad option would fail every source alike).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -30,7 +31,6 @@ from confined.checks import (
     check_sources,
     check_type,
     one_line,
-    plain_json,
 )
 from confined.defaults import (
     GAP_RATIO,
@@ -40,7 +40,8 @@ from confined.defaults import (
     MAX_LAMBDA_K_A2,
     MIN_OCCUPANCY,
 )
-from confined.errors import ConfinedError, StructureInputError
+from confined.errors import ConfinedError, ParameterError, StructureInputError
+from confined.serialize import fields_from_dict, fields_to_dict, serializable
 from confined.structure.crystal import Crystal
 from confined.theory import gap_from_tc, lambda_for_family, tc_from_height
 
@@ -62,6 +63,7 @@ READERS: tuple[str, ...] = ("auto", "pymatgen", "gemmi")
 StageCallback = Callable[[str], None]
 
 
+@serializable
 @dataclass(frozen=True)
 class CagePrediction:
     """Tc and gap predicted for one cage type.
@@ -79,20 +81,36 @@ class CagePrediction:
     gap_meV: float | None
 
 
+#: The keys of a cage finder's result that AnalysisResult.to_dict() writes at its top level.
+_CAGE_KEYS = ("reason", "lattice_type", "net_spacing_A", "stacking", "layers")
+
+
+@serializable
 @dataclass(frozen=True)
 class AnalysisResult:
     """The analysis of one structure source.
+
+    ``to_dict()`` is the documented JSON form (docs/schema.md, JSON Schema
+    ``confined.serialize.schema("analysis")``, version :attr:`SCHEMA_VERSION`): the
+    cage finder's result flattened to the top level, each cage with its prediction
+    (``tc_pred_K``, ``gap_meV``), full precision. ``AnalysisResult.from_dict`` reads
+    it back to an equal result.
 
     Attributes:
         source: the source as given (path, catalog id, "<Structure>").
         formula: reduced formula of the ordered crystal (None on error).
         cages: the cage finder's result (None on error).
-        predictions: one per cage, in the order of ``cages.cages``.
+        predictions: one per cage, in the order of ``cages.cages``, with the cage's
+            label and height.
         lambda_K_A2: the lambda used (None when the family has none).
         gap_ratio: Delta/(k_B·Tc) used.
         warnings: loading and geometry warnings.
         error: one-line message when the source could not be analysed.
     """
+
+    #: Version of the JSON form (src/confined/schemas/analysis-<version>.schema.json):
+    #: additive changes keep it, a removed or renamed key or a changed meaning bumps it.
+    SCHEMA_VERSION: ClassVar[int] = 1
 
     source: str
     formula: str | None = None
@@ -118,29 +136,92 @@ class AnalysisResult:
         return {p.label: p.tc_pred_K for p in self.predictions if p.tc_pred_K is not None}
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form documented in the README (keys carry units; plain JSON types)."""
-        d: dict[str, Any] = {"source": self.source, "formula": self.formula, "family": self.family}
-        if self.cages is not None:
-            ca = self.cages.to_dict()
-            d["reason"] = ca["reason"]
-            d["lattice_type"] = ca["lattice_type"]
-            d["stacking"] = ca["stacking"]
-            d["layers"] = ca["layers"]
+        """The JSON form of docs/schema.md (keys carry units; plain JSON, full precision).
+
+        Keys: ``schema_version``, ``source``, ``formula``, ``family``, ``reason``,
+        ``lattice_type``, ``net_spacing_A``, ``stacking``, ``layers``, ``cages`` (each
+        with ``tc_pred_K`` and ``gap_meV``), ``cage_warnings`` (the cage finder's own,
+        also in ``warnings``), ``lambda_K_A2``, ``gap_ratio``, ``warnings``, ``error``.
+        Every key is always there (null or empty when there is no value).
+
+        Raises:
+            ValueError: ``predictions`` is not one per cage.
+        """
+        base = fields_to_dict(self)
+        d: dict[str, Any] = {
+            "schema_version": self.SCHEMA_VERSION,
+            "source": base["source"],
+            "formula": base["formula"],
+            "family": self.family,
+        }
+        ca = base["cages"]
+        if ca is not None:
+            d.update({k: ca[k] for k in _CAGE_KEYS})
             cages = []
-            for c, p in zip(ca["cages"], self.predictions, strict=True):
-                c = dict(c)
-                c["tc_pred_K"] = None if p.tc_pred_K is None else round(p.tc_pred_K, 3)
-                c["gap_meV"] = None if p.gap_meV is None else round(p.gap_meV, 4)
+            for c, p in zip(ca["cages"], base["predictions"], strict=True):
+                c["tc_pred_K"] = p["tc_pred_K"]
+                c["gap_meV"] = p["gap_meV"]
                 cages.append(c)
             d["cages"] = cages
+            d["cage_warnings"] = ca["warnings"]
         else:
-            d.update({"reason": None, "stacking": None, "layers": [], "cages": []})
-        d["lambda_K_A2"] = self.lambda_K_A2
-        d["gap_ratio"] = self.gap_ratio
-        d["warnings"] = list(self.warnings)
-        d["error"] = self.error
-        # the cage finder's arrays may hold numpy scalars: JSON must never fail on them
-        return plain_json(d)
+            d.update({k: None for k in _CAGE_KEYS})
+            d.update({"layers": [], "cages": [], "cage_warnings": []})
+        for k in ("lambda_K_A2", "gap_ratio", "warnings", "error"):
+            d[k] = base[k]
+        return d
+
+    @classmethod
+    def from_dict(cls, data: Any) -> AnalysisResult:
+        """Rebuild a result from :meth:`to_dict` output (a schema version 1 document).
+
+        Raises:
+            ParameterError: a missing key or a value of the wrong type (with its path).
+        """
+        if not isinstance(data, Mapping):
+            raise ParameterError(f"AnalysisResult: expected an object (a dict), got {data!r:.60}")
+        cages = None
+        predictions: tuple[CagePrediction, ...] = ()
+        if data.get("family") is not None:
+            stacking = data.get("stacking") or {}
+            if not isinstance(stacking, Mapping):
+                raise ParameterError(
+                    f"AnalysisResult.stacking: expected an object, got {stacking!r:.60}"
+                )
+            found = {
+                k: data[k] for k in ("family", *_CAGE_KEYS[:3], "layers", "cages") if k in data
+            }
+            found.update({k: stacking[k] for k in ("normal", "hkl", "period_A") if k in stacking})
+            if "cage_warnings" in data:
+                found["warnings"] = data["cage_warnings"]
+            with _paths_of_the_flat_form():
+                cages = fields_from_dict(CageAnalysis, found)
+            flat = data.get("cages") or []
+            preds = []
+            for i, c in enumerate(cages.cages):
+                p = {"label": c.label, "h_A": c.h_A}
+                p.update({k: flat[i][k] for k in ("tc_pred_K", "gap_meV") if k in flat[i]})
+                with _paths_of_the_flat_form(f"AnalysisResult.cages[{i}]"):
+                    preds.append(fields_from_dict(CagePrediction, p))
+            predictions = tuple(preds)
+        keys = ("source", "formula", "lambda_K_A2", "gap_ratio", "warnings", "error")
+        base = {k: data[k] for k in keys if k in data}
+        return fields_from_dict(cls, {**base, "cages": cages, "predictions": predictions})
+
+
+@contextmanager
+def _paths_of_the_flat_form(prefix: str = "AnalysisResult") -> Iterator[None]:
+    """Name a bad value by its path in AnalysisResult.to_dict(), not in the part built."""
+    try:
+        yield
+    except ParameterError as exc:
+        where, _, problem = str(exc).partition(": ")
+        head, dot, rest = where.partition(".")
+        if rest.split("[")[0].split(".")[0] in ("normal", "hkl", "period_A"):
+            rest = "stacking." + rest
+        elif rest.startswith("warnings"):
+            rest = "cage_warnings" + rest[len("warnings") :]
+        raise ParameterError(f"{prefix}{dot}{rest}: {problem}") from None
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,10 @@ Each value is documented in ``docs/theory.md`` under the claim it belongs to.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
 __all__ = [
     "LAMBDA_K_A2",
     "GAP_RATIO",
@@ -26,7 +30,8 @@ __all__ = [
     "MAGNET_DENSITY_KG_PER_M3",
     "PENETRATION_DEPTH_M",
     "COOLING_HEIGHT_M",
-    "STATES_H_A",
+    # STATES_H_A is catalog data read on access (__getattr__), so not listed here
+    "STATES_ENTRY",
     "STATES_LATTICE_A",
     "STATES_FIELD_V_PER_M",
     "LAMBDA_FAMILIES",
@@ -36,6 +41,8 @@ __all__ = [
     "GAP_GRID",
     "GAP_TOL_EV",
     "GAP_RHO_FRACTION",
+    "GAP_CHARGE_MODELS",
+    "GAP_CHARGE_MODEL",
     "GAP_MAX_GRID",
     "PAIR_SEPARATION_A",
     "PAIR_GRID",
@@ -80,7 +87,9 @@ __all__ = [
 
 #: C1, C2: lambda = Tc * h**2 in K·Å² per family (paper: 1320 cuprates, ~400 iron-based).
 #: The paper gives no lambda for elemental metals, so none is predicted by default.
-LAMBDA_K_A2: dict[str, float] = {"cuprate": 1320.0, "iron-based": 400.0}
+#: The one home of lambda (``confined.theory`` reads it); read-only, so that no caller can
+#: change it under the figure, the tables and the predictions alike.
+LAMBDA_K_A2: Mapping[str, float] = MappingProxyType({"cuprate": 1320.0, "iron-based": 400.0})
 
 #: Delta = GAP_RATIO * k_B * Tc (the paper only says Delta ∝ Tc). 2*Delta/(k_B Tc) = 4.28 is
 #: the weak-coupling d-wave BCS value, used for every family as the simplest choice.
@@ -134,8 +143,10 @@ PENETRATION_DEPTH_M: float = 150e-9
 COOLING_HEIGHT_M: float = 10e-3
 
 # C23, C24, condensed states (mechanism.states)
-#: The paper's cage height of YBa2Cu3O7 (Table I), Å: Tc = 1320/3.672² = 97.9 K.
-STATES_H_A: float = 3.6720
+#: The catalog compound whose paper height (Table I, alpha) is the default cage of the
+#: condensed states: YBa2Cu3O7, h = 3.6720 Å, Tc = 1320/3.672² = 97.9 K. The height
+#: itself is catalog data: ``STATES_H_A`` reads it there on first use (see __getattr__).
+STATES_ENTRY: tuple[str, str] = ("ybco", "alpha")
 #: Square-lattice constant, Å: the CuO2 plaquette edge of YBa2Cu3O7 (a 3.82, b 3.89), rounded.
 STATES_LATTICE_A: float = 3.85
 #: Applied field, V/m. For the default cage the drift is then A = 234 Å against a
@@ -186,6 +197,10 @@ GAP_GRID: int = 129
 GAP_TOL_EV: float = 1e-4
 #: Radius of the barrier circle as a fraction of the nearest-ion distance.
 GAP_RHO_FRACTION: float = 0.5
+#: How ion charges are assigned (predict.charges): pymatgen's oxidation-state guess or
+#: bond valences; the guess is the default (the paper argues with formal charges).
+GAP_CHARGE_MODELS: tuple[str, ...] = ("guess", "bond-valence")
+GAP_CHARGE_MODEL: str = "guess"
 #: Largest map: 1025² points per cage take about 5 s and 0.3 GB (measured on YBa2Cu3O7);
 #: the figure needs a few hundred.
 GAP_MAX_GRID: int = 1025
@@ -264,3 +279,34 @@ MEISSNER_MAX_G_M_PER_S2: float = 1e4
 #: Gaussian (x, y) pairs drawn and summed per second on one core, for the time
 #: estimates of the size-cap messages (measured: about 4·10^7/s).
 DRAWS_PER_SECOND: float = 4e7
+
+
+def __getattr__(name: str) -> Any:
+    """``STATES_H_A``: the paper's height of :data:`STATES_ENTRY`, read from the catalog data.
+
+    The number lives in the catalog (the paper's Table I); a copy here could disagree
+    with it. Read lazily (PEP 562) so that importing the defaults loads nothing.
+    """
+    if name == "STATES_H_A":
+        return _catalog_paper_height(*STATES_ENTRY)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _catalog_paper_height(entry_id: str, phase: str) -> float:
+    """A paper (table) height of a catalog entry, Å, from the catalog's JSON.
+
+    Read with the standard library rather than ``confined.structure.catalog``, which
+    imports numpy: the command line reads this default when its options are built,
+    and importing it must stay light (tests/test_cli.py). Once the condensed-states
+    command reads its default at run time, ``get_entry(entry_id).paper`` can serve.
+    """
+    import json
+    from importlib import resources
+
+    text = resources.files("confined.structure").joinpath("data", "catalog.json")
+    for entry in json.loads(text.read_text(encoding="utf-8"))["entries"]:
+        if entry["id"] == entry_id:
+            return float(entry["paper"]["h_A"][phase])
+    from confined.errors import CatalogError
+
+    raise CatalogError(f"unknown catalog id {entry_id!r} (confined.defaults.STATES_ENTRY)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -15,7 +16,14 @@ if TYPE_CHECKING:
     from confined.structure.catalog import CatalogEntry
     from confined.validate.tables import Tables
 
-__all__ = ["make_console", "print_analysis", "print_catalog", "print_tables"]
+__all__ = [
+    "make_console",
+    "print_analysis",
+    "print_catalog",
+    "print_catalog_entry",
+    "print_tables",
+    "write_tables_report",
+]
 
 
 def make_console(width_when_piped: int = 120) -> Console:
@@ -172,3 +180,28 @@ def print_tables(tables: Tables, console: Console | None = None) -> None:
             f"  from structures, paper picks: {s['paper']['mean']} ± {s['paper']['std']} "
             f"(n = {s['paper']['n']})"
         )
+
+
+def write_tables_report(tables: Tables, out_dir: str | Path, *, figure: bool = True) -> list[Path]:
+    """Write tables.md, tables.csv, tables.json and the figure into ``out_dir``.
+
+    The tables are written by :func:`confined.validate.tables.write_tables`; the
+    figure (Tc against 1/h², ``tc_vs_inverse_h2.png``) is drawn by
+    :mod:`confined.plot.tables`. This is the report ``confined reproduce`` writes.
+
+    Returns:
+        The paths written.
+
+    Raises:
+        ParameterError: ``out_dir`` is not a path.
+        OutputError: the folder cannot be made or a file cannot be written.
+    """
+    from confined.plot._figure import save_figure
+    from confined.plot.tables import render_tc_vs_inverse_h2, tc_vs_inverse_h2_data
+    from confined.validate.tables import write_tables
+
+    paths = write_tables(tables, out_dir)
+    if figure:
+        fig = render_tc_vs_inverse_h2(tc_vs_inverse_h2_data(tables))
+        paths.append(save_figure(fig, paths[0].parent / "tc_vs_inverse_h2.png", dpi=150))
+    return paths

@@ -1,21 +1,20 @@
-"""Result objects of the cage finder: layers, cages, and the whole analysis."""
+"""Result objects of the cage finder: layers, cages, and the whole analysis.
+
+Each is a frozen dataclass with ``to_dict()`` (plain JSON at full precision),
+``from_dict()``, ``==`` and ``hash()`` from :mod:`confined.serialize`.
+"""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from confined.cages.polyhedron import Polyhedron
+from confined.serialize import serializable, spec
 
 __all__ = ["Layer", "HeightAtom", "Cage", "CageAnalysis", "FAMILIES", "PHASE_NAMES"]
-
-
-def _json_float(x: float, digits: int) -> float | None:
-    """A float rounded for JSON, or None when it is not finite (no value)."""
-    return round(x, digits) if math.isfinite(x) else None
 
 
 FAMILIES = ("cuprate", "iron-based", "elemental", "none")
@@ -24,6 +23,7 @@ FAMILIES = ("cuprate", "iron-based", "elemental", "none")
 PHASE_NAMES = ("alpha", "beta", "gamma", "delta", "epsilon")
 
 
+@serializable
 @dataclass(frozen=True)
 class Layer:
     """One active layer (a CuO2 plane, an Fe–anion layer or a close-packed metal layer).
@@ -53,17 +53,8 @@ class Layer:
         if self.depth is not None:
             object.__setattr__(self, "depth", int(self.depth))
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary (a sheet with no anion found is null)."""
-        return {
-            "kind": self.kind,
-            "height_A": round(self.height_A, 4),
-            "n_cations": self.n_cations,
-            "anion_heights_A": [_json_float(x, 4) for x in self.anion_heights_A],
-            "depth": self.depth,
-        }
 
-
+@serializable
 @dataclass(frozen=True)
 class HeightAtom:
     """An atom (or atomic sheet) that bounds a cage's height.
@@ -75,21 +66,31 @@ class HeightAtom:
     """
 
     species: str
-    xyz_A: np.ndarray
+    xyz_A: np.ndarray = field(metadata=spec(shape=(3,)))
     role: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "species": self.species,
-            "xyz_A": np.round(self.xyz_A, 4).tolist(),
-            "role": self.role,
-        }
 
-
+@serializable(
+    derived={
+        "label": "label",
+        "polyhedron": "polyhedron.kind",
+        "n_faces": "polyhedron.n_faces",
+        "volume_A3": "polyhedron.volume_A3",
+    },
+    # the layout of the output before the serialiser (readers know it); "geometry" last
+    order=(
+        "phase", "sign", "label", "polyhedron", "n_faces", "h_A", "h_spread_A",
+        "apex_species", "height_atoms", "layer_index", "multiplicity", "in_active_plane",
+        "degeneracy", "volume_A3", "geometry",
+    ),
+)  # fmt: skip
 @dataclass(frozen=True)
 class Cage:
     """One type of confinement cage.
+
+    ``to_dict()`` writes the polyhedron under ``"geometry"``; ``"polyhedron"`` is its
+    kind (``"octahedron"``, ...), and ``label``, ``n_faces`` and ``volume_A3`` are
+    written for readers (``from_dict`` ignores them).
 
     Attributes:
         phase: "alpha", "beta", "gamma", ...
@@ -110,7 +111,7 @@ class Cage:
     phase: str
     sign: str
     h_A: float
-    polyhedron: Polyhedron
+    polyhedron: Polyhedron = field(metadata=spec(key="geometry"))
     apex_species: tuple[str, str]
     height_atoms: tuple[HeightAtom, ...]
     layer_index: int
@@ -133,30 +134,32 @@ class Cage:
         """Phase with its sign, e.g. "alpha+"."""
         return f"{self.phase}{self.sign}"
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary (keys carry units)."""
-        return {
-            "phase": self.phase,
-            "sign": self.sign,
-            "label": self.label,
-            "polyhedron": self.polyhedron.kind,
-            "n_faces": self.polyhedron.n_faces,
-            "h_A": round(self.h_A, 4),
-            "h_spread_A": round(self.h_spread_A, 4),
-            "apex_species": list(self.apex_species),
-            "height_atoms": [a.to_dict() for a in self.height_atoms],
-            "layer_index": self.layer_index,
-            "multiplicity": self.multiplicity,
-            "in_active_plane": self.in_active_plane,
-            "degeneracy": self.degeneracy,
-            "volume_A3": round(self.polyhedron.volume_A3, 4),
-            "geometry": self.polyhedron.to_dict(),
-        }
+
+def _stacking(ca: CageAnalysis) -> dict[str, Any] | None:
+    """The stacking as the output before the serialiser grouped it (None without one)."""
+    if ca.normal is None and ca.hkl is None and ca.period_A is None:
+        return None
+    return {
+        "normal": None if ca.normal is None else (np.asarray(ca.normal, float) + 0.0).tolist(),
+        "hkl": None if ca.hkl is None else list(ca.hkl),
+        "period_A": ca.period_A,
+    }
 
 
+@serializable(
+    derived={"stacking": _stacking},
+    order=(
+        "family", "reason", "lattice_type", "net_spacing_A", "stacking", "layers", "cages",
+        "warnings",
+    ),
+)  # fmt: skip
 @dataclass(frozen=True)
 class CageAnalysis:
     """Everything the cage finder learnt about one crystal.
+
+    ``to_dict()`` writes every field (``normal``, ``hkl`` and ``period_A`` as they
+    are) and, for readers, ``stacking``: ``{"normal", "hkl", "period_A"}``, or None
+    when the crystal has no stacking.
 
     Attributes:
         family: "cuprate", "iron-based", "elemental" or "none".
@@ -173,7 +176,7 @@ class CageAnalysis:
 
     family: str
     reason: str | None = None
-    normal: np.ndarray | None = None
+    normal: np.ndarray | None = field(default=None, metadata=spec(shape=(3,)))
     hkl: tuple[int, int, int] | None = None
     period_A: float | None = None
     layers: tuple[Layer, ...] = ()
@@ -208,22 +211,3 @@ class CageAnalysis:
     def by_phase(self, phase: str) -> tuple[Cage, ...]:
         """All cages of one phase."""
         return tuple(c for c in self.cages if c.phase == phase)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "family": self.family,
-            "reason": self.reason,
-            "lattice_type": self.lattice_type,
-            "net_spacing_A": None if self.net_spacing_A is None else round(self.net_spacing_A, 4),
-            "stacking": None
-            if self.normal is None
-            else {
-                "normal": (np.round(self.normal, 5) + 0.0).tolist(),
-                "hkl": list(self.hkl) if self.hkl else None,
-                "period_A": None if self.period_A is None else round(self.period_A, 4),
-            },
-            "layers": [layer.to_dict() for layer in self.layers],
-            "cages": [c.to_dict() for c in self.cages],
-            "warnings": list(self.warnings),
-        }

@@ -16,13 +16,13 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from confined.cages.canonical import canonical_faces
 from confined.cages.periodic import cross
+from confined.serialize import serializable, spec
 
 __all__ = [
     "Polyhedron",
@@ -333,9 +333,28 @@ def _frame(u: np.ndarray, v: np.ndarray) -> np.ndarray:
     return np.column_stack([e1, e2, e3])
 
 
+def _vertex_list(p: Polyhedron) -> list[dict[str, object]]:
+    """The vertices as readers of the old output know them: species and xyz_A together."""
+    xyz = (np.asarray(p.vertices_A, dtype=float) + 0.0).tolist()  # + 0.0: no "-0.0"
+    return [{"species": s, "xyz_A": v} for s, v in zip(p.species, xyz, strict=True)]
+
+
+@serializable(
+    derived={
+        "kind": "kind",
+        "n_faces": "n_faces",
+        "n_vertices": lambda p: len(p.species),
+        "vertices": _vertex_list,
+    },
+    order=("kind", "n_faces", "n_vertices", "volume_A3", "centre_A", "vertices", "faces"),
+)
 @dataclass(frozen=True)
 class Polyhedron:
     """A confinement cage as a convex polyhedron.
+
+    ``to_dict()`` writes the fields (``vertices_A``, ``species``, ``faces``,
+    ``volume_A3``, ``centre_A``) and, for readers, ``kind``, ``n_faces``,
+    ``n_vertices`` and ``vertices`` (``[{"species", "xyz_A"}]``, the same vertices).
 
     Attributes:
         vertices_A: (k, 3) Cartesian vertex coordinates in Å.
@@ -346,11 +365,11 @@ class Polyhedron:
         centre_A: (3,) the confined electron's site in Å.
     """
 
-    vertices_A: np.ndarray
+    vertices_A: np.ndarray = field(metadata=spec(shape=(-1, 3)))
     species: tuple[str, ...]
     faces: tuple[tuple[int, ...], ...]
     volume_A3: float
-    centre_A: np.ndarray
+    centre_A: np.ndarray = field(metadata=spec(shape=(3,)))
 
     @classmethod
     def from_vertices(
@@ -408,18 +427,3 @@ class Polyhedron:
     def kind(self) -> str:
         """Polyhedron name by face count (octahedron, nonahedron, tri-decahedron, ...)."""
         return polyhedron_kind(self.n_faces)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary (coordinates in Å)."""
-        return {
-            "kind": self.kind,
-            "n_faces": self.n_faces,
-            "n_vertices": len(self.species),
-            "volume_A3": round(self.volume_A3, 4),
-            "centre_A": np.round(self.centre_A, 4).tolist(),
-            "vertices": [
-                {"species": s, "xyz_A": np.round(v, 4).tolist()}
-                for s, v in zip(self.species, self.vertices_A, strict=True)
-            ],
-            "faces": [list(f) for f in self.faces],
-        }

@@ -53,8 +53,8 @@ __all__ = ["command"]
 )
 @click.option(
     "--charge-model",
-    type=HintedChoice(["guess", "bond-valence"]),
-    default="guess",
+    type=HintedChoice(list(defaults.GAP_CHARGE_MODELS)),
+    default=defaults.GAP_CHARGE_MODEL,
     show_default=True,
     help="Charges of the other elements: pymatgen's oxidation-state guess or bond valences.",
 )
@@ -109,9 +109,10 @@ def command(
     q = parse_pairs(charges, "--charges")
 
     from confined.predict.gap import predict_gap
+    from confined.validate.claims import judge_gap
 
     with terminal_status() as stage:
-        result = predict_gap(
+        prediction = predict_gap(
             source,
             charges=q or None,
             charge_model=charge_model,
@@ -122,6 +123,7 @@ def command(
             max_atoms=max_atoms_value(max_atoms),
             stage=stage,
         )
+    result = judge_gap(prediction)  # the paper's claim (C5, C7, C8) and the verdict
     if cage is not None:
         result.cage(cage)  # ParameterError for an unknown label, before any output
     failed = None

@@ -29,11 +29,12 @@ __all__ = ["command", "reproduce"]
 @api_names(out_dir="--out")
 def reproduce(out_dir: str, as_json: bool, figure: bool) -> None:
     """Rebuild Tables I and II from the catalog structures, side by side with the paper."""
-    from confined.validate.tables import reproduce_tables, write_report
+    from confined.report import write_tables_report
+    from confined.validate.tables import reproduce_tables
 
     tables = reproduce_tables()
     # the tables are printed even when the report folder cannot be written
-    paths, failed = write_output(lambda: write_report(tables, out_dir, figure=figure))
+    paths, failed = write_output(lambda: write_tables_report(tables, out_dir, figure=figure))
     if as_json:
         echo_json(tables.to_dict())
     else:

@@ -37,15 +37,15 @@ at one time level is not conserved (it oscillates at O(S·k·dz)).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy import constants as sc
 
 from confined import defaults as _d
-from confined.checks import check_int, check_real, check_size, check_type, duration, plain_dict
+from confined.checks import check_int, check_real, check_size, check_type, duration
 from confined.errors import ConfinedError, ParameterError
+from confined.serialize import serializable, spec
 
 __all__ = [
     "FdtdSetup",
@@ -71,7 +71,20 @@ _MAX_STEPS = _d.FDTD_MAX_STEPS
 _MIN_PEAK_FRACTION = 1.0e-3
 
 
-@plain_dict
+@serializable(
+    derived={
+        "dt_s": "dt_s",
+        "index": "index",
+        "slab_cells": lambda s: [s.slab_start_cell, s.slab_stop_cell],
+        "slab_m": "slab_m",
+        "boundary": lambda s: "periodic",
+    },
+    order=(
+        "n_cells", "dz_m", "dt_s", "courant", "eps_r", "index", "slab_cells", "slab_m",
+        "leakage_S_per_m", "pulse_center_cell", "pulse_width_cells", "carrier_cells",
+        "amplitude_V_per_m", "boundary",
+    ),
+)  # fmt: skip
 @dataclass(frozen=True)
 class FdtdSetup:
     """Grid, medium, leakage and initial pulse of a 1D run.
@@ -151,26 +164,8 @@ class FdtdSetup:
             )
         return self
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "n_cells": int(self.n_cells),
-            "dz_m": self.dz_m,
-            "dt_s": self.dt_s,
-            "courant": self.courant,
-            "eps_r": self.eps_r,
-            "index": self.index,
-            "slab_cells": [int(self.slab_start_cell), int(self.slab_stop_cell)],
-            "slab_m": self.slab_m,
-            "leakage_S_per_m": self.leakage_S_per_m,
-            "pulse_center_cell": self.pulse_center_cell,
-            "pulse_width_cells": self.pulse_width_cells,
-            "carrier_cells": self.carrier_cells,
-            "amplitude_V_per_m": self.amplitude_V_per_m,
-            "boundary": "periodic",
-        }
 
-
+@serializable
 @dataclass(frozen=True)
 class YeeCoefficients:
     """Update coefficients on the grid.
@@ -185,10 +180,10 @@ class YeeCoefficients:
         lossless: True when sigma is zero everywhere (ca = 1: that multiply is skipped).
     """
 
-    eps_F_per_m: np.ndarray
-    sigma_S_per_m: np.ndarray
-    ca: np.ndarray
-    cb: np.ndarray
+    eps_F_per_m: np.ndarray = field(metadata=spec(shape=(-1,)))
+    sigma_S_per_m: np.ndarray = field(metadata=spec(shape=(-1,)))
+    ca: np.ndarray = field(metadata=spec(shape=(-1,)))
+    cb: np.ndarray = field(metadata=spec(shape=(-1,)))
     db: float
     dt_s: float
     lossless: bool
@@ -351,10 +346,38 @@ def forward_wave_V_per_m(e_i: float, h_avg: float) -> float:
     return 0.5 * (e_i + ETA0_OHM * h_avg)
 
 
-@plain_dict
+def _energy_monotone(r: FdtdResult) -> bool:
+    w = r.energy_J_per_m2
+    return bool(np.all(np.diff(w) <= 1e-12 * w[0]))
+
+
+@serializable(
+    derived={
+        "energy_initial_J_per_m2": lambda r: float(r.energy_J_per_m2[0]),
+        "energy_final_J_per_m2": lambda r: float(r.energy_J_per_m2[-1]),
+        "energy_ratio": "energy_ratio",
+        "max_relative_drift": "max_relative_drift",
+        "energy_monotone_nonincreasing": _energy_monotone,
+        "transit_error_cells": "transit_error_cells",
+        "probe_peak_forward_V_per_m": lambda r: [
+            float(np.max(np.abs(p))) for p in r.probe_forward_V_per_m
+        ],
+    },
+    # the summary keys first, as before the serialiser; then the arrays
+    order=(
+        "setup", "n_steps", "energy_initial_J_per_m2", "energy_final_J_per_m2",
+        "energy_ratio", "max_relative_drift", "energy_monotone_nonincreasing", "transit_s",
+        "transit_expected_s", "transit_error_cells", "probe_cells", "probe_peak_forward_V_per_m",
+    ),
+)  # fmt: skip
 @dataclass(frozen=True)
 class FdtdResult:
     """A run: energies, probes and snapshots.
+
+    ``to_dict()`` writes the summary first (energies at the start and end, their
+    ratio, the drift, the transit time and the probes' peaks, derived for readers),
+    then every field, arrays included, so that ``FdtdResult.from_dict`` gives the run
+    back.
 
     Attributes:
         setup: the input.
@@ -374,12 +397,17 @@ class FdtdResult:
 
     setup: FdtdSetup
     n_steps: int
-    times_s: np.ndarray
-    energy_J_per_m2: np.ndarray
+    times_s: np.ndarray = field(metadata=spec(shape=(-1,)))
+    energy_J_per_m2: np.ndarray = field(metadata=spec(shape=(-1,)))
     probe_cells: tuple[int, ...]
-    probe_forward_V_per_m: np.ndarray
-    snapshot_steps: np.ndarray
-    snapshots_V_per_m: np.ndarray
+    # JSON writes an empty (0, n) array as []: its shape comes back from the other fields
+    probe_forward_V_per_m: np.ndarray = field(
+        metadata=spec(shape=lambda f: (len(f["probe_cells"]), f["n_steps"]))
+    )
+    snapshot_steps: np.ndarray = field(metadata=spec(shape=(-1,), dtype="int64"))
+    snapshots_V_per_m: np.ndarray = field(
+        metadata=spec(shape=lambda f: (len(f["snapshot_steps"]), f["setup"].n_cells))
+    )
     transit_s: float | None
     transit_expected_s: float
 
@@ -401,26 +429,6 @@ class FdtdResult:
             return None
         v = sc.c / self.setup.index
         return (self.transit_s - self.transit_expected_s) * v / self.setup.dz_m
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready summary (no field arrays)."""
-        w = self.energy_J_per_m2
-        return {
-            "setup": self.setup.to_dict(),
-            "n_steps": int(self.n_steps),
-            "energy_initial_J_per_m2": float(w[0]),
-            "energy_final_J_per_m2": float(w[-1]),
-            "energy_ratio": self.energy_ratio,
-            "max_relative_drift": self.max_relative_drift,
-            "energy_monotone_nonincreasing": bool(np.all(np.diff(w) <= 1e-12 * w[0])),
-            "transit_s": self.transit_s,
-            "transit_expected_s": self.transit_expected_s,
-            "transit_error_cells": self.transit_error_cells,
-            "probe_cells": list(self.probe_cells),
-            "probe_peak_forward_V_per_m": [
-                float(np.max(np.abs(p))) for p in self.probe_forward_V_per_m
-            ],
-        }
 
 
 def peak_time_s(signal: np.ndarray, dt_s: float, min_peak: float = 0.0) -> float | None:

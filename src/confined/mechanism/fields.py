@@ -26,14 +26,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from scipy import constants as sc
 
 from confined import defaults as _d
-from confined.checks import check_real, check_size, plain_dict
+from confined.checks import check_real, check_size
 from confined.errors import ConfinedError, ParameterError
+from confined.serialize import serializable
 
 __all__ = [
     "ElectronProtonPair",
@@ -63,7 +63,13 @@ COULOMB_K = 1.0 / (4.0 * math.pi * sc.epsilon_0)
 _M_PER_A = 1.0e-10
 
 
-@plain_dict
+@serializable(
+    derived={
+        "proton_m": "proton_m",
+        "electron_m": "electron_m",
+        "dipole_C_m": lambda p: float(np.linalg.norm(p.dipole_C_m)),  # |p|, C·m
+    }
+)
 @dataclass(frozen=True)
 class ElectronProtonPair:
     """A proton (+e) and an electron (−e) a distance ``separation_m`` apart.
@@ -92,17 +98,6 @@ class ElectronProtonPair:
     def dipole_C_m(self) -> np.ndarray:
         """Dipole moment p = e·(r_proton − r_electron), C·m, shape (3,)."""
         return sc.e * self.separation_m * np.asarray(self.axis)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "separation_m": self.separation_m,
-            "axis": list(self.axis),
-            "center_m": list(self.center_m),
-            "proton_m": self.proton_m.tolist(),
-            "electron_m": self.electron_m.tolist(),
-            "dipole_C_m": float(np.linalg.norm(self.dipole_C_m)),
-        }
 
 
 def make_pair(
@@ -361,7 +356,14 @@ def enclosed_flux_analytic(
     return q / (sc.c * sc.epsilon_0)
 
 
-@plain_dict
+@serializable(
+    # the exact divergence away from the charges, beside the numerical one
+    derived={"div_analytic_T_per_m": lambda s: 0.0},
+    order=(
+        "label", "center_m", "radius_m", "step_m", "mean_abs_div_T_per_m",
+        "mean_abs_truncation_T_per_m", "div_analytic_T_per_m", "flux_T_m2", "flux_analytic_T_m2",
+    ),
+)  # fmt: skip
 @dataclass(frozen=True)
 class DivergenceShell:
     """div B and flux of B on one sphere.
@@ -386,20 +388,6 @@ class DivergenceShell:
     mean_abs_truncation_T_per_m: float
     flux_T_m2: float
     flux_analytic_T_m2: float
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "label": self.label,
-            "center_m": list(self.center_m),
-            "radius_m": self.radius_m,
-            "step_m": self.step_m,
-            "mean_abs_div_T_per_m": self.mean_abs_div_T_per_m,
-            "mean_abs_truncation_T_per_m": self.mean_abs_truncation_T_per_m,
-            "div_analytic_T_per_m": 0.0,
-            "flux_T_m2": self.flux_T_m2,
-            "flux_analytic_T_m2": self.flux_analytic_T_m2,
-        }
 
 
 def divergence_shell(
@@ -442,7 +430,17 @@ def divergence_shell(
     )
 
 
-@plain_dict
+@serializable(
+    derived={
+        "separation_A": lambda s: s.pair.separation_m / _M_PER_A,
+        "extent_A": lambda s: s.extent_m / _M_PER_A,
+        "step_A": lambda s: s.step_m / _M_PER_A,
+    },
+    order=(
+        "pair", "separation_A", "extent_A", "grid_n", "step_A", "b_max_T", "b_rms_T", "shells",
+        "far_over_near", "dipole_rel_error", "dipole_rel_error_scaled",
+    ),
+)  # fmt: skip
 @dataclass(frozen=True)
 class PairSummary:
     """Fields of an electron–proton pair on a plane grid, div B and the dipole limit.
@@ -471,22 +469,6 @@ class PairSummary:
     far_over_near: float | None
     dipole_rel_error: float | None
     dipole_rel_error_scaled: float | None
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "pair": self.pair.to_dict(),
-            "separation_A": self.pair.separation_m / _M_PER_A,
-            "extent_A": self.extent_m / _M_PER_A,
-            "grid_n": self.grid_n,
-            "step_A": self.step_m / _M_PER_A,
-            "b_max_T": self.b_max_T,
-            "b_rms_T": self.b_rms_T,
-            "shells": [s.to_dict() for s in self.shells],
-            "far_over_near": self.far_over_near,
-            "dipole_rel_error": self.dipole_rel_error,
-            "dipole_rel_error_scaled": self.dipole_rel_error_scaled,
-        }
 
 
 def pair_summary(

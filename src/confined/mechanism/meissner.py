@@ -37,15 +37,15 @@ force law. The model used here (SI units throughout):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from scipy import constants as sc
 from scipy.optimize import brentq
 
 from confined import defaults as _d
-from confined.checks import plain_dict
 from confined.errors import ConfinedError, ParameterError
+from confined.serialize import serializable, spec
 
 __all__ = [
     "STANDARD_GRAVITY_M_PER_S2",
@@ -334,10 +334,24 @@ def _physical_lambda(
     return None
 
 
-@plain_dict
+_MODEL = (
+    "point dipole over a flat superconductor, frozen-image force "
+    "F = 3 mu0 m_d^2/(2 pi) [1/(2u)^4 - 1/(u+u0)^4], u = z+lambda, u0 = z0+lambda"
+)
+
+
+@serializable(
+    derived={
+        "zero_field_cooled": lambda b: not math.isfinite(b.cooling_height_m),
+        "model": lambda b: _MODEL,
+    }
+)
 @dataclass(frozen=True)
 class MeissnerBalance:
     """C25 for one magnet and one superconductor.
+
+    ``to_dict()`` writes an infinite cooling height (zero-field cooled) as null, with
+    ``zero_field_cooled`` true; ``from_dict`` reads that null back as infinity.
 
     Attributes:
         magnet_kg, sc_kg: m and M, kg.
@@ -365,7 +379,7 @@ class MeissnerBalance:
     moment_A_m2: float
     magnet_size_m: float | None
     lambda_m: float
-    cooling_height_m: float
+    cooling_height_m: float = field(metadata=spec(null=math.inf))
     weight_N: float
     sc_weight_N: float
     levitation_height_m: float | None
@@ -379,19 +393,6 @@ class MeissnerBalance:
     lift_gap_m: float | None
     lambda_for_lift_gap_m: float | None
     warnings: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict (an infinite cooling height is written as null: zero-field cooled)."""
-        d = {k: getattr(self, k) for k in self.__dataclass_fields__}
-        d["warnings"] = list(self.warnings)
-        d["zero_field_cooled"] = not math.isfinite(self.cooling_height_m)
-        if not math.isfinite(self.cooling_height_m):
-            d["cooling_height_m"] = None
-        d["model"] = (
-            "point dipole over a flat superconductor, frozen-image force "
-            "F = 3 mu0 m_d^2/(2 pi) [1/(2u)^4 - 1/(u+u0)^4], u = z+lambda, u0 = z0+lambda"
-        )
-        return d
 
 
 def meissner_balance(

@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 from scipy import constants as sc
 
-from confined.checks import plain_dict
 from confined.errors import ParameterError
+from confined.serialize import serializable
 
 __all__ = [
     "MonopoleCharge",
@@ -73,7 +73,21 @@ def _check_n(n: Any) -> int:
     return value
 
 
-@plain_dict
+#: The unit conventions, written with every charge.
+_CONVENTIONS: dict[str, str] = {
+    "gaussian": "e·g = n·hbar·c/2, B = g/r² (G, cm)",
+    "si_A_m": "g = n·h/(mu0·e), B = mu0·g/(4·pi·r²) (T, m)",
+    "si_Wb": "g = n·h/e = mu0·g_A_m",
+}
+
+
+@serializable(
+    derived={"inverse_alpha": lambda m: 1.0 / m.alpha, "conventions": lambda m: _CONVENTIONS},
+    order=(
+        "n", "alpha", "inverse_alpha", "g_over_e", "e_statC", "g_statC", "g_A_m", "g_Wb",
+        "g_C_equivalent", "conventions",
+    ),
+)  # fmt: skip
 @dataclass(frozen=True)
 class MonopoleCharge:
     """The Dirac magnetic charge for one quantum number n.
@@ -98,25 +112,6 @@ class MonopoleCharge:
     g_A_m: float
     g_Wb: float
     g_C_equivalent: float
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary (full precision)."""
-        return {
-            "n": self.n,
-            "alpha": self.alpha,
-            "inverse_alpha": 1.0 / self.alpha,
-            "g_over_e": self.g_over_e,
-            "e_statC": self.e_statC,
-            "g_statC": self.g_statC,
-            "g_A_m": self.g_A_m,
-            "g_Wb": self.g_Wb,
-            "g_C_equivalent": self.g_C_equivalent,
-            "conventions": {
-                "gaussian": "e·g = n·hbar·c/2, B = g/r² (G, cm)",
-                "si_A_m": "g = n·h/(mu0·e), B = mu0·g/(4·pi·r²) (T, m)",
-                "si_Wb": "g = n·h/e = mu0·g_A_m",
-            },
-        }
 
 
 def dirac_charge(n: int = 1) -> MonopoleCharge:

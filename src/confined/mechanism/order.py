@@ -29,15 +29,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from confined import defaults as _d
-from confined.checks import check_int, check_real, check_size, count, duration, plain_dict
+from confined.checks import check_int, check_real, check_size, count, duration
 from confined.errors import ConfinedError, ParameterError
 from confined.mechanism._rng import RngLike, ensure_rng
+from confined.serialize import serializable
 
 __all__ = [
     "ELECTRON_CHARGE_E",
@@ -235,7 +235,35 @@ def thermal_order_mean_square(
     return float(out) if out.ndim == 0 else out
 
 
-@plain_dict
+def _c(z: complex) -> dict[str, float]:
+    return {"re": z.real, "im": z.imag, "abs": abs(z)}
+
+
+@serializable(
+    # the grouped layout of the output before the serialiser, for readers; the fields
+    # themselves follow (complex numbers as {re, im, abs})
+    derived={
+        "units": lambda r: "e·Å (1 e·Å = 1.602176634e-29 C·m); displacements in Å",
+        "mott_cell": lambda r: {"p0_eA": r.p0_eA, "sum_eA": _c(r.mott_cell_sum_eA)},
+        "one_excited_electron": lambda r: {
+            "r_A": r.excitation_r_A,
+            "theta_deg": r.excitation_theta_deg,
+            "cell_sum_eA": _c(r.excited_cell_sum_eA),
+            "eq9_eA": _c(r.excited_eq9_eA),
+            "paper_minus_e_r_exp_i_theta_eA": _c(r.excited_paper_eA),
+        },
+        "thermal_ensemble": lambda r: {
+            "n": r.n,
+            "samples": r.samples,
+            "sigma_A": r.sigma_A,
+            "mean_abs_eA": r.thermal_mean_abs_eA,
+            "expected_mean_abs_eA": r.thermal_mean_abs_expected_eA,
+            "sqrt_n_mean_abs_eA": r.thermal_sqrt_n_mean_abs_eA,
+            "stderr_eA": r.thermal_stderr_eA,
+        },
+    },
+    order=("units", "charge_e", "mott_cell", "one_excited_electron", "thermal_ensemble"),
+)
 @dataclass(frozen=True)
 class OrderReport:
     """C22 computed three ways: Mott cell, one excited electron, thermal ensemble.
@@ -271,34 +299,6 @@ class OrderReport:
     thermal_mean_abs_expected_eA: float
     thermal_sqrt_n_mean_abs_eA: float
     thermal_stderr_eA: float | None
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict; complex numbers as {re, im, abs}."""
-
-        def c(z: complex) -> dict[str, float]:
-            return {"re": z.real, "im": z.imag, "abs": abs(z)}
-
-        return {
-            "units": "e·Å (1 e·Å = 1.602176634e-29 C·m); displacements in Å",
-            "charge_e": self.charge_e,
-            "mott_cell": {"p0_eA": self.p0_eA, "sum_eA": c(self.mott_cell_sum_eA)},
-            "one_excited_electron": {
-                "r_A": self.excitation_r_A,
-                "theta_deg": self.excitation_theta_deg,
-                "cell_sum_eA": c(self.excited_cell_sum_eA),
-                "eq9_eA": c(self.excited_eq9_eA),
-                "paper_minus_e_r_exp_i_theta_eA": c(self.excited_paper_eA),
-            },
-            "thermal_ensemble": {
-                "n": self.n,
-                "samples": self.samples,
-                "sigma_A": self.sigma_A,
-                "mean_abs_eA": self.thermal_mean_abs_eA,
-                "expected_mean_abs_eA": self.thermal_mean_abs_expected_eA,
-                "sqrt_n_mean_abs_eA": self.thermal_sqrt_n_mean_abs_eA,
-                "stderr_eA": self.thermal_stderr_eA,
-            },
-        }
 
 
 def _ensemble_memory(n: int) -> str:

@@ -49,7 +49,7 @@ import numpy as np
 from scipy import constants as sc
 
 from confined import defaults as _d
-from confined.checks import check_choice, check_real, check_size, check_type, duration, plain_dict
+from confined.checks import check_choice, check_real, check_size, check_type, duration
 from confined.defaults import GAP_RATIO
 from confined.errors import ConfinedError, ParameterError
 from confined.mechanism._rng import RngLike, ensure_rng
@@ -58,13 +58,15 @@ from confined.mechanism.order import (
     gaussian_displacements,
     order_parameter_xy,
 )
+from confined.serialize import serializable, spec
 from confined.theory import LAMBDA_CU_K_A2
 from confined.theory.relations import gap_from_tc, tc_from_height
 
 __all__ = [
     "STATES",
     "FIG11_PANELS",
-    "DEFAULT_H_A",
+    # DEFAULT_H_A is catalog data read on access (__getattr__), so not listed here
+    "default_height_A",
     "DEFAULT_LATTICE_A",
     "DEFAULT_FIELD_V_PER_M",
     "MAX_ELECTRONS",
@@ -100,12 +102,33 @@ FIG11_PANELS: dict[str, str] = {
     "metallic": "d",
     "superconducting": "e",
 }
-# defaults live in confined.defaults (shared with the CLI); the names here are kept
-DEFAULT_H_A: float = _d.STATES_H_A
+# defaults live in confined.defaults (shared with the CLI); the names here are kept.
+# DEFAULT_H_A is catalog data (the paper's YBa2Cu3O7 height), read at use time: see
+# default_height_A and __getattr__ below.
 DEFAULT_LATTICE_A: float = _d.STATES_LATTICE_A
 DEFAULT_FIELD_V_PER_M: float = _d.STATES_FIELD_V_PER_M
 #: Largest lattice accepted (two float32 arrays of this size are 80 MB; confined.defaults).
 MAX_ELECTRONS: int = _d.STATES_MAX_ELECTRONS
+
+
+def default_height_A() -> float:
+    """The default cage height, Å: the paper's Table I height of YBa2Cu3O7 (3.6720 Å).
+
+    Read from the catalog entry named by :data:`confined.defaults.STATES_ENTRY` each
+    time, so the condensed states and the catalog cannot disagree.
+    """
+    from confined.structure.catalog import get_entry
+
+    entry_id, phase = _d.STATES_ENTRY
+    return float(get_entry(entry_id).paper["h_A"][phase])
+
+
+def __getattr__(name: str) -> Any:
+    """``DEFAULT_H_A``, kept for callers of the old constant: :func:`default_height_A`."""
+    if name == "DEFAULT_H_A":
+        return default_height_A()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _E_C: float = sc.e
 _K_B: float = sc.k
@@ -236,7 +259,21 @@ def _positive(name: str, value: float) -> float:
     return v
 
 
-@plain_dict
+@serializable(
+    derived={
+        "n_electrons": "n_electrons",
+        "stiffness_N_per_m": "stiffness_N_per_m",
+        "omega_rad_per_s": "omega_rad_per_s",
+        "probe_positions_A": lambda s: [c * s.lattice_A for c in s.probe_columns],
+        "sheet_impedance_ohm": "sheet_impedance_ohm",
+        "input_impedance_ohm": "input_impedance_ohm",
+    },
+    order=(
+        "label", "n_x", "n_y", "n_electrons", "tc_K", "hbar_omega_meV", "lattice_A", "mass_kg",
+        "stiffness_N_per_m", "omega_rad_per_s", "leak_coefficient", "probe_columns",
+        "probe_positions_A", "sheet_impedance_ohm", "input_impedance_ohm", "dtype",
+    ),
+)  # fmt: skip
 @dataclass(frozen=True)
 class ConfinedLattice:
     """The simulation input: lattice, wells, Tc, transport and probe parameters.
@@ -339,33 +376,11 @@ class ConfinedLattice:
         """A = e·|E|/k, Å."""
         return drift_A(field_V_per_m, self.stiffness_N_per_m)
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready parameters and derived quantities."""
-        c1, c2 = self.probe_columns  # type: ignore[misc]
-        return {
-            "label": self.label,
-            "n_x": self.n_x,
-            "n_y": self.n_y,
-            "n_electrons": self.n_electrons,
-            "tc_K": self.tc_K,
-            "hbar_omega_meV": self.hbar_omega_meV,
-            "lattice_A": self.lattice_A,
-            "mass_kg": self.mass_kg,
-            "stiffness_N_per_m": self.stiffness_N_per_m,
-            "omega_rad_per_s": self.omega_rad_per_s,
-            "leak_coefficient": self.leak_coefficient,
-            "probe_columns": [c1, c2],
-            "probe_positions_A": [c1 * self.lattice_A, c2 * self.lattice_A],
-            "sheet_impedance_ohm": self.sheet_impedance_ohm,
-            "input_impedance_ohm": self.input_impedance_ohm,
-            "dtype": self.dtype,
-        }
-
 
 def cage_lattice(
     n: int = 10_000,
     *,
-    h_A: float = DEFAULT_H_A,
+    h_A: float | None = None,
     lambda_K_A2: float = LAMBDA_CU_K_A2,
     tc_K: float | None = None,
     gap_ratio: float = GAP_RATIO,
@@ -383,7 +398,8 @@ def cage_lattice(
 
     Args:
         n: number of electrons (shape from :func:`lattice_shape`).
-        h_A: cage height, Å (default: the paper's YBa2Cu3O7, 3.6720 Å).
+        h_A: cage height, Å (None: :func:`default_height_A`, the paper's YBa2Cu3O7,
+            3.6720 Å).
         lambda_K_A2: lambda of Tc = lambda/h², K·Å² (default: cuprates, 1320).
         tc_K: Tc in K, overriding lambda/h².
         gap_ratio: Delta/(k_B·Tc).
@@ -395,6 +411,8 @@ def cage_lattice(
         label: a name (default from Tc).
     """
     n_y, n_x = lattice_shape(n)
+    if h_A is None:
+        h_A = default_height_A()
     if tc_K is None:
         _positive("h_A", h_A)
         _positive("lambda_K_A2", lambda_K_A2)
@@ -457,6 +475,7 @@ def _check_displacements(lattice: ConfinedLattice, temperature_K: float, field: 
         )
 
 
+@serializable
 @dataclass(frozen=True)
 class StateSample:
     """One equilibrium sample of the lattice in one state.
@@ -476,9 +495,15 @@ class StateSample:
     state: str
     temperature_K: float
     field_V_per_m: float
-    displacement_A: np.ndarray = field(repr=False)
-    drift_profile_A: np.ndarray = field(repr=False)
-    leak_fraction: np.ndarray = field(repr=False)
+    displacement_A: np.ndarray = field(
+        repr=False,
+        metadata=spec(
+            shape=lambda f: (2, f["lattice"].n_y, f["lattice"].n_x),
+            dtype=lambda f: f["lattice"].dtype,
+        ),
+    )
+    drift_profile_A: np.ndarray = field(repr=False, metadata=spec(shape=(-1,)))
+    leak_fraction: np.ndarray = field(repr=False, metadata=spec(shape=(-1,)))
     thermal_rms_A: float
 
     @property
@@ -549,7 +574,7 @@ def sample_state(
     )
 
 
-@plain_dict
+@serializable
 @dataclass(frozen=True)
 class StateObservables:
     """What the four-wire experiment and Eq. 9 see in one sample (Fig. 11).
@@ -575,7 +600,7 @@ class StateObservables:
 
     label: str
     state: str
-    panel: str
+    panel: str = field(metadata=spec(key="fig11_panel"))
     temperature_K: float
     tc_K: float
     field_V_per_m: float
@@ -599,33 +624,6 @@ class StateObservables:
     def order_abs_eA(self) -> float:
         """|P_order|, e·Å."""
         return abs(self.order_parameter_eA)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict (P as {re, im, abs})."""
-        p = self.order_parameter_eA
-        return {
-            "label": self.label,
-            "state": self.state,
-            "fig11_panel": self.panel,
-            "temperature_K": self.temperature_K,
-            "tc_K": self.tc_K,
-            "field_V_per_m": self.field_V_per_m,
-            "n_electrons": self.n_electrons,
-            "order_parameter_eA": {"re": p.real, "im": p.imag, "abs": abs(p)},
-            "drift_A": self.drift_A,
-            "thermal_rms_A": self.thermal_rms_A,
-            "mean_square_displacement_A2": self.mean_square_displacement_A2,
-            "phi1_V": self.phi1_V,
-            "phi2_V": self.phi2_V,
-            "voltage_V": self.voltage_V,
-            "current_source_A": self.current_source_A,
-            "current_probe_A": self.current_probe_A,
-            "resistance_ohm": self.resistance_ohm,
-            "carried_energy_probe1": self.carried_energy_probe1,
-            "carried_energy_probe2": self.carried_energy_probe2,
-            "energy_decay_length_A": self.energy_decay_length_A,
-            "expected_leak_fraction": self.expected_leak_fraction,
-        }
 
 
 def measure_state(sample: StateSample) -> StateObservables:
@@ -724,7 +722,7 @@ def four_states(
     )
 
 
-@plain_dict
+@serializable
 @dataclass(frozen=True)
 class ResistanceSweep:
     """R(T) at fixed field through Tc.
@@ -743,24 +741,11 @@ class ResistanceSweep:
     label: str
     tc_K: float
     field_V_per_m: float
-    temperatures_K: np.ndarray
-    resistance_ohm: np.ndarray
-    order_abs_eA: np.ndarray
+    temperatures_K: np.ndarray = field(metadata=spec(shape=(-1,)))
+    resistance_ohm: np.ndarray = field(metadata=spec(shape=(-1,)))
+    order_abs_eA: np.ndarray = field(metadata=spec(shape=(-1,)))
     states: tuple[str, ...]
     input_impedance_ohm: float
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict of lists."""
-        return {
-            "label": self.label,
-            "tc_K": self.tc_K,
-            "field_V_per_m": self.field_V_per_m,
-            "input_impedance_ohm": self.input_impedance_ohm,
-            "temperatures_K": self.temperatures_K.tolist(),
-            "resistance_ohm": self.resistance_ohm.tolist(),
-            "order_abs_eA": self.order_abs_eA.tolist(),
-            "states": list(self.states),
-        }
 
 
 def default_sweep_temperatures(tc_K: float, points: int = 60, top: float = 3.0) -> np.ndarray:
@@ -804,7 +789,10 @@ def resistance_sweep(
     )
 
 
-@plain_dict
+@serializable(
+    derived={"sampling": lambda r: "equilibrium distributions sampled directly (no dynamics)"},
+    order=("lattice", "field_V_per_m", "seed", "sampling", "states", "sweeps"),
+)
 @dataclass(frozen=True)
 class StatesReport:
     """What ``confined mechanism states`` computes.
@@ -816,7 +804,8 @@ class StatesReport:
         seed: the seed used (None if a Generator was passed).
         states: observables of each sampled state.
         sweeps: R(T) of the cage lattice and of its good conductor (empty if not asked).
-        samples: the samples themselves (for plots; not in to_dict).
+        samples: the samples themselves (for plots: not written by to_dict, not
+            compared by ==; the seed and the observables stand for them).
     """
 
     lattice: ConfinedLattice
@@ -825,18 +814,10 @@ class StatesReport:
     seed: int | None
     states: tuple[StateObservables, ...]
     sweeps: tuple[ResistanceSweep, ...]
-    samples: tuple[StateSample, ...] = field(repr=False, default=())
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict."""
-        return {
-            "lattice": self.lattice.to_dict(),
-            "field_V_per_m": self.field_V_per_m,
-            "seed": self.seed,
-            "sampling": "equilibrium distributions sampled directly (no dynamics)",
-            "states": [s.to_dict() for s in self.states],
-            "sweeps": [s.to_dict() for s in self.sweeps],
-        }
+    # up to 10^7 displacements per sample: working data for the plots, not the result
+    samples: tuple[StateSample, ...] = field(
+        repr=False, default=(), compare=False, metadata=spec(transient=True)
+    )
 
 
 def states_report(
@@ -844,7 +825,7 @@ def states_report(
     *,
     temperature_K: float | None = None,
     tc_K: float | None = None,
-    h_A: float = DEFAULT_H_A,
+    h_A: float | None = None,
     lambda_K_A2: float = LAMBDA_CU_K_A2,
     field_V_per_m: float = DEFAULT_FIELD_V_PER_M,
     good_conductor: bool = False,
@@ -869,7 +850,7 @@ def states_report(
         n: electrons, 2..10^7.
         temperature_K: one temperature, K (optional).
         tc_K: Tc of the cage, overriding lambda/h².
-        h_A: cage height, Å.
+        h_A: cage height, Å (None: :func:`default_height_A`).
         lambda_K_A2: lambda of Tc = lambda/h², K·Å².
         field_V_per_m: E != 0, V/m.
         good_conductor: list the states of the good conductor instead (C24).
@@ -886,6 +867,8 @@ def states_report(
     check_real("temperature_K", temperature_K, nonnegative=True, allow_none=True)
     check_real("tc_K", tc_K, positive=True, allow_none=True)
     lo, hi = _d.HEIGHT_RANGE_A
+    if h_A is None:
+        h_A = default_height_A()
     check_real("h_A", h_A, low=lo, high=hi)
     check_real("lambda_K_A2", lambda_K_A2, positive=True, high=_d.MAX_LAMBDA_K_A2)
     for name, flag in (("good_conductor", good_conductor), ("sweep", sweep)):

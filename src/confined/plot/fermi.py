@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from confined.plot._figure import check_figure_path, figure_and_axes, save_figure
+from confined.plot._figure import (
+    check_figure_path,
+    figure_and_axes,
+    save_figure,
+    short_source,
+    wrapped_title,
+)
 from confined.predict.fermi import (
     M_CORNERS,
     FermiArc,
@@ -226,7 +232,8 @@ def fermi_plot_data(image: FermiImage) -> FermiPlotData:
         *(("M", x, y) for x, y in M_CORNERS),
     )
     return FermiPlotData(
-        title=f"{image.source} ({image.family}): {what}",
+        # a long path would be clipped: the file name, and the title wrapped
+        title=wrapped_title(f"{short_source(image.source)} ({image.family}): {what}", 70),
         subtitle=sub,
         curves=tuple(curves),
         points=points,

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from confined.errors import ConfinedError
-from confined.plot._figure import check_figure_path, save_figure
+from confined.plot._figure import check_figure_path, save_figure, short_source, wrapped_title
 from confined.predict.gap import ION_PLANE_TOL_A, GapAnalysis, gap_from_barrier
 
 if TYPE_CHECKING:
@@ -125,7 +125,11 @@ def gap_plot_data(analysis: GapAnalysis, cage: str | None = None) -> GapPlotData
     if not res.confined:
         barrier_rel = -res.barrier_eV / float(np.abs(res.barrier_eV).max())
     return GapPlotData(
-        title=f"{analysis.formula} ({analysis.source}), {_pretty(res.label)}: {res.symmetry}",
+        # a long path would be clipped: the file name, and the title wrapped
+        title=wrapped_title(
+            f"{analysis.formula} ({short_source(analysis.source)}), "
+            f"{_pretty(res.label)}: {res.symmetry}"
+        ),
         cage_label=res.label,
         u_A=m.u_A,
         v_A=m.v_A,
@@ -155,6 +159,9 @@ def render_potential_map(data: GapPlotData, ax: Axes | None = None) -> Figure:
     mesh = ax.pcolormesh(
         data.u_A, data.v_A, data.energy_eV.T, cmap=cmap, vmin=lo, vmax=hi, shading="auto"
     )
+    # as vector quads the mesh makes a 3 MB SVG (n² cells); rasterised it is one image at
+    # the figure's dpi in an SVG and draws exactly as before in a PNG
+    mesh.set_rasterized(True)
     fig.colorbar(mesh, ax=ax, label="U = −eφ (eV)", extend="both")
     levels = np.linspace(lo, hi, N_CONTOURS)
     ax.contour(data.u_A, data.v_A, data.energy_eV.T, levels=levels, colors="black", linewidths=0.4)
@@ -181,15 +188,17 @@ def render_potential_map(data: GapPlotData, ax: Axes | None = None) -> Figure:
     ax.plot(data.rho_A * np.cos(t), data.rho_A * np.sin(t), "--", color="white", lw=1)
     if data.pockets:
         pu, pv = zip(*data.pockets, strict=True)
-        ax.scatter(pu, pv, marker="x", s=60, color="gold", linewidths=2, zorder=4, label="pocket")
-    ax.scatter([0], [0], marker="+", s=120, color="black", linewidths=2, zorder=5, label="centre")
+        ax.scatter(pu, pv, marker="x", s=60, color="gold", linewidths=2, zorder=4)
+    ax.scatter([0], [0], marker="+", s=120, color="black", linewidths=2, zorder=5)
     ax.set_xlim(data.u_A[0], data.u_A[-1])
     ax.set_ylim(data.v_A[0], data.v_A[-1])
     ax.set_aspect("equal")
     ax.set_xlabel("u along the bond direction (Å)")
     ax.set_ylabel("v (Å)")
-    ax.set_title(f"U in the plane of {_pretty(data.cage_label)}", fontsize=10)
-    ax.legend(loc="lower left", ncol=2, fontsize=7, framealpha=0.9)
+    # the markers are named in the title: a legend inside the map hid the labels of the
+    # corner ions, and one outside it shrinks the map
+    marks = "+ centre, × pocket" if data.pockets else "+ centre"
+    ax.set_title(f"U in the plane of {_pretty(data.cage_label)}  ({marks})", fontsize=10)
     return fig
 
 

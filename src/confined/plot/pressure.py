@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from confined.plot._figure import figure_and_axes
+from confined.plot._figure import figure_and_axes, short_source, wrapped_title
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -50,8 +50,9 @@ class PressurePlotData:
 def pressure_plot_data(curve: PressureCurve) -> PressurePlotData:
     """Build the plot data from a :class:`~confined.predict.pressure.PressureCurve`."""
     eos = curve.eos
-    title = (
-        f"{curve.source}: Tc = λ/h(P)², λ = {curve.lambda_K_A2:g} K·Å², "
+    # a long path would be clipped: the file name, and the title wrapped
+    title = wrapped_title(
+        f"{short_source(curve.source)}: Tc = λ/h(P)², λ = {curve.lambda_K_A2:g} K·Å², "
         f"B0 = {eos.b0_gpa:g} GPa, B0′ = {eos.b0p:g}, s = {eos.c_share:g}"
     )
     return PressurePlotData(

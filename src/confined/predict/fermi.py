@@ -30,6 +30,9 @@ radius ``kappa_cu / h²``; the gap along it is d-wave,
 ``Delta_max`` from Tc = lambda_Cu / h². The Fermi arc is where
 ``Delta(phi) < arc_fraction·Delta_max``. ``split`` s makes a ± pair of octahedra
 unequal (C6): h(+) = h·(1 − s) (antibonding), h(−) = h·(1 + s) (bonding).
+
+The rules themselves (radius = kappa/h², kappa from one k_F, the d-wave form) are in
+:mod:`confined.theory.fermi`; this module builds the image of one compound from them.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from confined.checks import check_pairs, check_real, check_type, did_you_mean, plain_dict, short
+from confined.checks import check_pairs, check_real, did_you_mean, plain_dict, short
 from confined.defaults import (
     ARC_FRACTION,
     GAP_RATIO,
@@ -51,7 +54,8 @@ from confined.defaults import (
     MAX_LAMBDA_K_A2,
 )
 from confined.errors import ConfinedError, ParameterError
-from confined.predict.phases import PhaseSet, PhaseSite
+from confined.predict.phases import PhaseSet, PhaseSite, as_phase_set
+from confined.theory.fermi import dwave_gap, kappa_from_kf, ring_radius
 from confined.theory.relations import gap_from_tc, lambda_for_family, tc_from_height
 
 __all__ = [
@@ -70,6 +74,7 @@ __all__ = [
     "FermiRing",
     "FermiArc",
     "FermiImage",
+    # the C14 radius rule and the C5 d-wave form live in confined.theory.fermi
     "ring_radius",
     "kappa_from_kf",
     "mu_cage_height",
@@ -90,8 +95,8 @@ FE_RING_REF_RADIUS: float = 0.5
 CU_ARC_REF_H_A: float = 3.5
 CU_ARC_REF_RADIUS: float = math.sqrt(2.0) / 2.0
 #: kappa of radius = kappa / h² (radius in pi/a, h in Å, kappa in Å²).
-KAPPA_FE_A2: float = FE_RING_REF_RADIUS * FE_RING_REF_H_A**2
-KAPPA_CU_A2: float = CU_ARC_REF_RADIUS * CU_ARC_REF_H_A**2
+KAPPA_FE_A2: float = kappa_from_kf(FE_RING_REF_RADIUS, FE_RING_REF_H_A)
+KAPPA_CU_A2: float = kappa_from_kf(CU_ARC_REF_RADIUS, CU_ARC_REF_H_A)
 KAPPA_A2: dict[str, float] = {"iron-based": KAPPA_FE_A2, "cuprate": KAPPA_CU_A2}
 #: Square-net edge (Å) used when the source has no structure (text or table heights only).
 DEFAULT_NET_SPACING_A: dict[str, float] = {"iron-based": 2.80, "cuprate": 3.85}
@@ -120,36 +125,6 @@ def _positive(value: float, what: str) -> float:
     return v
 
 
-def ring_radius(h_A: ArrayLike, kappa_A2: float) -> np.ndarray | float:
-    """C14: ring radius = kappa / h² in units of pi/a (smaller h, larger ring).
-
-    Args:
-        h_A: cage height(s) in Å, > 0.
-        kappa_A2: the scale kappa in Å² (radius in pi/a).
-
-    Returns:
-        The radius in pi/a, same shape as ``h_A``.
-
-    Raises:
-        ParameterError: a height is not positive and finite (a ValueError).
-    """
-    h = np.asarray(h_A, dtype=float)
-    if np.any(~np.isfinite(h)) or np.any(h <= 0):
-        raise ParameterError("h_A: cage heights must be positive finite numbers (Å)")
-    out = float(kappa_A2) / h**2
-    return float(out) if out.ndim == 0 else out
-
-
-def kappa_from_kf(kf_pi_over_a: float, h_A: float) -> float:
-    """Calibrate kappa from one measured Fermi radius: kappa = k_F · h² (Å²).
-
-    Args:
-        kf_pi_over_a: the measured ring radius in pi/a.
-        h_A: the height of the phase that ring belongs to, Å.
-    """
-    return float(kf_pi_over_a) * float(h_A) ** 2
-
-
 def mu_cage_height(h_alpha_A: ArrayLike, a_A: float) -> np.ndarray | float:
     """Height of the tetrahedral mu cage of an X-electron: sqrt(h_alpha² + a²), Å.
 
@@ -162,16 +137,6 @@ def mu_cage_height(h_alpha_A: ArrayLike, a_A: float) -> np.ndarray | float:
         a_A: the Fe–Fe square-net edge, Å.
     """
     out = np.sqrt(np.asarray(h_alpha_A, dtype=float) ** 2 + float(a_A) ** 2)
-    return float(out) if out.ndim == 0 else out
-
-
-def dwave_gap(phi_rad: ArrayLike, gap_max_meV: float) -> np.ndarray | float:
-    """C5: d-wave gap Delta(phi) = Delta_max · |cos 2phi|, phi the angle around Gamma.
-
-    Maxima along the Cu–O bond directions (X: phi = 0, 90°, ...), nodes on the
-    Gamma–M diagonals (45°, 135°, ...).
-    """
-    out = float(gap_max_meV) * np.abs(np.cos(2.0 * np.asarray(phi_rad, dtype=float)))
     return float(out) if out.ndim == 0 else out
 
 
@@ -540,23 +505,27 @@ def _kappa_from_members(
 
 
 def fermi_image(
-    phase_set: PhaseSet,
+    phase_set: PhaseSet | Any,
     *,
     kappa: float | None = None,
-    kf: tuple[str, float] | None = None,
+    kf: tuple[str, float] | Mapping[str, float] | None = None,
     split: float = 0.0,
     arc_fraction: float = ARC_FRACTION,
     gap_ratio: float = GAP_RATIO,
     lambdas: Mapping[str, float] | None = None,
     net_spacing_A: float | None = None,
+    heights: str = "auto",
+    overrides: Mapping[str, float] | None = None,
 ) -> FermiImage:
     """Build the Fermi-surface image of one compound (C14–C17, C5, C6).
 
     Args:
-        phase_set: the phases and heights (:func:`confined.predict.phases.resolve_phases`).
+        phase_set: the phases and heights (:func:`confined.predict.phases.resolve_phases`),
+            or a source that is resolved to them: a catalog id, a path, a pymatgen
+            ``Structure``, an ASE ``Atoms`` or a ``Crystal``.
         kappa: the scale of radius = kappa / h² (Å², radius in pi/a); the family
             default (:data:`KAPPA_A2`) when None.
-        kf: (phase, k_F in pi/a): calibrate kappa = k_F · h_phase² so that this
+        kf: (phase, k_F in pi/a), or ``{phase: k_F}``: calibrate kappa = k_F · h_phase² so that this
             phase's ring (or arc) has radius k_F. The phase may name a member
             ("alpha+") and, for iron-based X-electron rings, "mu".
         split: C6 splitting s of cuprate ± octahedron pairs, 0 <= s < 1:
@@ -566,18 +535,23 @@ def fermi_image(
         lambdas: family -> lambda in K·Å², overriding the paper's.
         net_spacing_A: square-net edge in Å; the structure's, else
             :data:`DEFAULT_NET_SPACING_A`.
+        heights: where the heights of a source come from ("auto", "structure",
+            "table", "text"); only when ``phase_set`` is a source.
+        overrides: phase -> height in Å; only when ``phase_set`` is a source.
 
     Raises:
         ParameterError: kappa and kf both given, an unknown kf phase (with a "did
             you mean"), a split outside [0, 1) or on an iron-based compound, an arc
             fraction outside (0, 1], a gap ratio, kappa or net spacing that is not
-            positive and finite, an unknown lambdas family.
-        ConfinedError: a family without a Fermi-surface picture.
+            positive and finite, an unknown lambdas family, a ``phase_set`` that is
+            neither a PhaseSet nor a source.
+        ConfinedError: a family without a Fermi-surface picture, or a source that
+            cannot be read.
     """
-    check_type("phase_set", phase_set, PhaseSet, "a PhaseSet (confined.predict.phases)")
-    family = phase_set.family
     if kappa is not None and kf is not None:
         raise ParameterError("kf: give either kappa or a k_F calibration, not both")
+    if isinstance(kf, Mapping) and len(kf) == 1:
+        kf = next(iter(kf.items()))  # {phase: k_F}, as the CLI's --kf PHASE=VALUE
     if kf is not None and (
         isinstance(kf, str | bytes) or not isinstance(kf, tuple | list) or len(kf) != 2
     ):
@@ -593,6 +567,9 @@ def fermi_image(
     if net_spacing_A is not None:
         check_real("net_spacing_A", net_spacing_A, positive=True)
     assert split is not None and arc_fraction is not None and gap_ratio is not None
+    # the arguments are checked before a source is read and analysed
+    phase_set = as_phase_set(phase_set, heights=heights, overrides=overrides)
+    family = phase_set.family
     if family not in KAPPA_A2:
         raise ConfinedError(
             f"{phase_set.source}: the Fermi-surface image is defined for cuprates and "

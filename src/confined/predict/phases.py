@@ -13,14 +13,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from confined.analysis import AnalysisResult, analyze, check_analysis_options
-from confined.checks import check_choice, check_pairs, plain_dict
+from confined.checks import check_choice, check_pairs, did_you_mean, plain_dict, short
 from confined.defaults import HEIGHT_RANGE_A, HEIGHT_SOURCES
 from confined.errors import ConfinedError, ParameterError
 
-__all__ = ["HeightSource", "PhaseSite", "PhaseSet", "resolve_phases", "HEIGHT_SOURCES"]
+if TYPE_CHECKING:
+    from confined.structure.crystal import Crystal
+
+__all__ = [
+    "HeightSource",
+    "PhaseSite",
+    "PhaseSet",
+    "resolve_phases",
+    "as_phase_set",
+    "HEIGHT_SOURCES",
+]
 
 HeightSource = Literal["auto", "structure", "table", "text"]
 
@@ -113,11 +123,19 @@ class PhaseSet:
         return {p.phase: p.h_A for p in self.phases}
 
     def site(self, phase: str) -> PhaseSite:
-        """The site of one phase; KeyError when absent."""
+        """The site of one phase.
+
+        Raises:
+            ParameterError: no such phase (with a "did you mean").
+        """
         for p in self.phases:
             if p.phase == phase:
                 return p
-        raise KeyError(phase)
+        names = [p.phase for p in self.phases]
+        raise ParameterError(
+            f"phase: {self.source} has no phase {short(phase)}{did_you_mean(str(phase), names)} "
+            f"(phases: {', '.join(names)})"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary."""
@@ -135,7 +153,14 @@ def _defined_in_plane(family: str, phase: str) -> bool:
     return family != "iron-based" or phase == "alpha"
 
 
+# ----------------------------------------------------------------- source lookup
+# Every way predict/ turns a source into data goes through the private functions of
+# this block, so that one place changes when the source resolver
+# (confined.structure.sources) takes over.
+
+
 def _catalog_entry(source: Any) -> Any:
+    """The catalog entry a source names, or None (a path, an object, an unknown id)."""
     if not isinstance(source, str) or Path(source).exists():
         return None
     from confined.structure.catalog import get_entry
@@ -144,6 +169,103 @@ def _catalog_entry(source: Any) -> Any:
         return get_entry(source)
     except ConfinedError:
         return None
+
+
+#: Values that are never a structure source (numbers, containers, None).
+_NO_SOURCE_TYPES: tuple[type, ...] = (
+    bool, int, float, complex, bytes, Mapping, list, tuple, set, type(None)
+)  # fmt: skip
+
+
+def _names_nothing(source: Any) -> bool:
+    """True for a value that can be no source: no structure object, no file, no catalog id."""
+    if isinstance(source, _NO_SOURCE_TYPES):
+        return True
+    if isinstance(source, str | Path):
+        return not Path(source).exists() and _catalog_entry(str(source)) is None
+    return False
+
+
+def _load_crystal(source: Any, *, max_atoms: int | None) -> Crystal:
+    """The ordered crystal of a source (a path, a catalog id's structure, an object)."""
+    from confined.analysis import _to_crystal
+    from confined.defaults import MIN_OCCUPANCY
+
+    return _to_crystal(source, reader="auto", min_occupancy=MIN_OCCUPANCY, max_atoms=max_atoms)
+
+
+def _source_of(phase_set: PhaseSet, *, name: str) -> Any:
+    """The source a PhaseSet was resolved from, to be read again (a catalog id or a path).
+
+    Raises:
+        ParameterError: a PhaseSet of a structure object, which it does not keep.
+    """
+    if phase_set.entry_id is not None:
+        return phase_set.entry_id
+    if Path(phase_set.source).exists():
+        return phase_set.source
+    raise ParameterError(
+        f"{name}: the PhaseSet of {phase_set.source} keeps no structure to read again; "
+        "give the structure itself"
+    )
+
+
+def as_phase_set(
+    value: Any,
+    *,
+    name: str = "phase_set",
+    heights: str = "auto",
+    overrides: Mapping[str, float] | None = None,
+    **analyze_kwargs: Any,
+) -> PhaseSet:
+    """A :class:`PhaseSet` as given, or the phases of a source (:func:`resolve_phases`).
+
+    Every predictor that works on phases accepts either, so a caller can resolve once
+    and predict several things, or hand over a source directly.
+
+    Args:
+        value: a PhaseSet, or a source: a catalog id, a path, a pymatgen ``Structure``,
+            an ASE ``Atoms`` or a ``Crystal``.
+        name: the caller's argument name, for the messages.
+        heights: the height source when ``value`` is a source (see
+            :func:`resolve_phases`).
+        overrides: phase -> height in Å when ``value`` is a source.
+        **analyze_kwargs: passed to :func:`resolve_phases` when ``value`` is a source.
+
+    Returns:
+        The phase set.
+
+    Raises:
+        ParameterError: heights or overrides with an already resolved PhaseSet, or a
+            value that names no source (no structure object, no file, no catalog id;
+            the reader's message and its "did you mean" are kept).
+        ConfinedError: a source that cannot be read or has no heights.
+    """
+    if isinstance(value, PhaseSet):
+        if heights != "auto" or overrides:
+            raise ParameterError(
+                f"heights, overrides: {name} is a PhaseSet whose heights are already "
+                "chosen; give them to resolve_phases(source, heights=..., overrides=...)"
+            )
+        if analyze_kwargs:
+            raise ParameterError(
+                f"{sorted(analyze_kwargs)[0]}: {name} is a PhaseSet, already analysed; "
+                "give analysis options to resolve_phases"
+            )
+        return value
+    if isinstance(value, _NO_SOURCE_TYPES):
+        raise ParameterError(
+            f"{name}: expected a PhaseSet (confined.predict.phases) or a source (catalog "
+            f"id, path, pymatgen Structure, ASE Atoms, Crystal), got {short(value)}"
+        )
+    try:
+        return resolve_phases(value, heights=heights, overrides=overrides, **analyze_kwargs)
+    except ParameterError:
+        raise
+    except ConfinedError as exc:
+        if _names_nothing(value):  # an argument out of its domain, not a bad file
+            raise ParameterError(f"{name}: {exc}") from None
+        raise
 
 
 def resolve_phases(

@@ -13,6 +13,9 @@ The parity of a mode (C11) follows where the electron sits: a cage centred in th
 active (Fe or Cu) plane gives an even mode, one centred in an anion layer an odd
 mode. It is read from :attr:`PhaseSite.in_active_plane`, which the cage finder
 measures on the structure; no phase-name table is used here.
+
+The relations themselves (E_R = w/h², the parity rule) are in
+:mod:`confined.theory.resonance`.
 """
 
 from __future__ import annotations
@@ -23,18 +26,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from confined import defaults as _d
-from confined.checks import check_real, check_type, did_you_mean, plain_dict, short
+from confined.checks import check_real, did_you_mean, plain_dict, short
 from confined.defaults import GAP_RATIO
 from confined.errors import ConfinedError, ParameterError
-from confined.predict.phases import PhaseSet
+from confined.predict.phases import PhaseSet, as_phase_set
 from confined.theory.relations import (
     K_B_MEV_PER_K,
     gap_from_tc,
     lambda_for_family,
     tc_from_height,
 )
+from confined.theory.resonance import parity, resonance_energy, resonance_weight
 
 __all__ = [
+    # parity (C11) lives in confined.theory.resonance; importable from here too
     "ResonanceMode",
     "ResonanceResult",
     "resonance_energies",
@@ -82,10 +87,9 @@ def resonance_energies(
         raise ConfinedError(
             f"calibration phase {calibrate_phase!r} is not among the phases ({', '.join(hs)})"
         )
-    w_meV_A2 = _positive(energy_meV, f"resonance energy of {calibrate_phase}") * (
-        hs[calibrate_phase] ** 2
-    )
-    return {p: w_meV_A2 / h**2 for p, h in hs.items()}
+    energy = _positive(energy_meV, f"resonance energy of {calibrate_phase}")
+    w_meV_A2 = float(resonance_weight(hs[calibrate_phase], energy))
+    return {p: float(resonance_energy(h, w_meV_A2)) for p, h in hs.items()}
 
 
 def resonance_from_gap(
@@ -115,11 +119,6 @@ def resonance_from_gap(
     lam = _positive(lambda_K_A2, "lambda")
     g = _positive(gap_ratio, "gap ratio Δ/(k_B Tc)")
     return {p: r * 2.0 * float(gap_from_tc(tc_from_height(h, lam), g)) for p, h in hs.items()}
-
-
-def parity(in_active_plane: bool) -> str:
-    """C11: "even" for a cage centred in the active (Fe/Cu) plane, "odd" in an anion layer."""
-    return "even" if in_active_plane else "odd"
 
 
 @plain_dict
@@ -181,11 +180,19 @@ class ResonanceResult:
     warnings: tuple[str, ...] = ()
 
     def mode(self, phase: str) -> ResonanceMode:
-        """The mode of one phase; KeyError when absent."""
+        """The mode of one phase.
+
+        Raises:
+            ParameterError: no such phase (with a "did you mean").
+        """
         for m in self.modes:
             if m.phase == phase:
                 return m
-        raise KeyError(phase)
+        names = [m.phase for m in self.modes]
+        raise ParameterError(
+            f"phase: {self.source} has no mode {short(phase)}{did_you_mean(str(phase), names)} "
+            f"(phases: {', '.join(names)})"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary."""
@@ -211,22 +218,46 @@ def _check_finite(energies: Mapping[str, float], what: str) -> None:
         )
 
 
+def _calibration_pair(calibrate: Any) -> tuple[Any, Any]:
+    """(phase, energy) from ``(phase, E)`` or a one-item mapping ``{phase: E}``."""
+    if isinstance(calibrate, Mapping):
+        if len(calibrate) != 1:
+            raise ParameterError(
+                "calibrate: expected one measured mode {phase: energy_meV}, got " + short(calibrate)
+            )
+        ((phase, energy),) = calibrate.items()
+        return phase, energy
+    if isinstance(calibrate, str | bytes) or not isinstance(calibrate, tuple | list):
+        raise ParameterError(f"calibrate: expected (phase, energy_meV), got {short(calibrate)}")
+    if len(calibrate) != 2:
+        raise ParameterError(f"calibrate: expected (phase, energy_meV), got {short(calibrate)}")
+    return calibrate[0], calibrate[1]
+
+
 def predict_resonance(
-    phase_set: PhaseSet,
+    phase_set: PhaseSet | Any,
     *,
-    calibrate: tuple[str, float] | None = None,
+    calibrate: tuple[str, float] | Mapping[str, float] | None = None,
     ratio: float | None = None,
     gap_ratio: float = GAP_RATIO,
     lambda_K_A2: float | None = None,
+    heights: str = "auto",
+    overrides: Mapping[str, float] | None = None,
 ) -> ResonanceResult:
     """Resonance energy and parity of every phase of a compound (C10, C11).
 
     Args:
-        phase_set: the phases and heights (:func:`confined.predict.phases.resolve_phases`).
-        calibrate: (phase, E_R in meV) of one measured mode; fixes w = E · h².
+        phase_set: the phases and heights (:func:`confined.predict.phases.resolve_phases`),
+            or a source that is resolved to them: a catalog id, a path, a pymatgen
+            ``Structure``, an ASE ``Atoms`` or a ``Crystal``.
+        calibrate: (phase, E_R in meV) of one measured mode, or ``{phase: E_R}``;
+            fixes w = E · h².
         ratio: E_R / 2Δ, used instead of ``calibrate``.
         gap_ratio: Δ / (k_B · Tc), ratio mode only.
         lambda_K_A2: lambda in K·Å² for the ratio mode; default the family's.
+        heights: where the heights of a source come from ("auto", "structure",
+            "table", "text"); only when ``phase_set`` is a source.
+        overrides: phase -> height in Å; only when ``phase_set`` is a source.
 
     Returns:
         One mode per phase with the measured value beside it where one is known.
@@ -234,10 +265,10 @@ def predict_resonance(
     Raises:
         ParameterError: not exactly one of ``calibrate`` and ``ratio``; the calibration
             phase is not a phase of the compound; a number that is not positive and
-            finite (``gap_ratio`` and ``lambda_K_A2`` are checked in both modes).
-        ConfinedError: no lambda for the family.
+            finite (``gap_ratio`` and ``lambda_K_A2`` are checked in both modes); a
+            ``phase_set`` that is neither a PhaseSet nor a source.
+        ConfinedError: no lambda for the family, or a source that cannot be read.
     """
-    check_type("phase_set", phase_set, PhaseSet, "a PhaseSet (confined.predict.phases)")
     if (calibrate is None) == (ratio is None):
         raise ParameterError(
             "calibrate: give exactly one of calibrate=(phase, energy_meV) or ratio "
@@ -249,25 +280,25 @@ def predict_resonance(
         "lambda_K_A2", lambda_K_A2, positive=True, high=_d.MAX_LAMBDA_K_A2, allow_none=True
     )
     assert gap_ratio_v is not None
-    heights = phase_set.heights()
+    cal = None if calibrate is None else _calibration_pair(calibrate)
+    ratio_v = None if ratio is None else check_real("ratio", ratio, positive=True)
+    # the arguments are checked before a source is read and analysed
+    phase_set = as_phase_set(phase_set, heights=heights, overrides=overrides)
+    hs = phase_set.heights()
     measured = _measured(phase_set)
     warnings = list(phase_set.warnings)
-    if calibrate is not None:
-        if isinstance(calibrate, str | bytes) or not isinstance(calibrate, tuple | list):
-            raise ParameterError(f"calibrate: expected (phase, energy_meV), got {short(calibrate)}")
-        if len(calibrate) != 2:
-            raise ParameterError(f"calibrate: expected (phase, energy_meV), got {short(calibrate)}")
-        cal_phase, cal_meV = calibrate
-        if cal_phase not in heights:
+    if cal is not None:
+        cal_phase, cal_meV = cal
+        if cal_phase not in hs:
             raise ParameterError(
                 f"calibrate: phase {short(cal_phase)} is not among the phases of "
-                f"{phase_set.source} ({', '.join(heights)})"
-                f"{did_you_mean(str(cal_phase), heights)}"
+                f"{phase_set.source} ({', '.join(hs)})"
+                f"{did_you_mean(str(cal_phase), hs)}"
             )
         cal_meV = check_real(f"calibrate: energy of {cal_phase}", cal_meV, positive=True)
         assert cal_meV is not None
         try:
-            energies = resonance_energies(heights, cal_phase, cal_meV)
+            energies = resonance_energies(hs, cal_phase, cal_meV)
         except ConfinedError as exc:
             raise ConfinedError(f"{phase_set.source}: {exc}") from None
         _check_finite(energies, f"calibrate: energy {cal_meV:g} meV")
@@ -276,10 +307,9 @@ def predict_resonance(
             "mode": "measured mode",
             "phase": cal_phase,
             "energy_meV": float(cal_meV),
-            "w_meV_A2": round(float(cal_meV) * heights[cal_phase] ** 2, 4),
+            "w_meV_A2": round(float(resonance_weight(hs[cal_phase], cal_meV)), 4),
         }
     else:
-        ratio_v = check_real("ratio", ratio, positive=True)
         assert ratio_v is not None
         lam = lam_given if lam_given is not None else lambda_for_family(phase_set.family)
         if lam is None:
@@ -288,7 +318,7 @@ def predict_resonance(
                 "family; calibrate on a measured mode instead"
             )
         try:
-            energies = resonance_from_gap(heights, ratio_v, lambda_K_A2=lam, gap_ratio=gap_ratio_v)
+            energies = resonance_from_gap(hs, ratio_v, lambda_K_A2=lam, gap_ratio=gap_ratio_v)
         except ConfinedError as exc:
             raise ConfinedError(f"{phase_set.source}: {exc}") from None
         _check_finite(energies, f"ratio: {ratio_v:g} with gap_ratio {gap_ratio_v:g}")

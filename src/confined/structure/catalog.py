@@ -12,6 +12,9 @@ structure is ever invented.
 
 The catalog is read from ``data/catalog.json`` on first use (nothing happens at
 import time) and works from an installed wheel (:mod:`importlib.resources`).
+Its structure files are read by :func:`confined.structure.readers.read_file`;
+turning a catalog id given by a user into a crystal is the job of
+:func:`confined.structure.sources.resolve_source`.
 """
 
 from __future__ import annotations
@@ -23,14 +26,17 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
+from importlib.resources import as_file
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from confined.checks import check_real
 from confined.defaults import MIN_OCCUPANCY
 from confined.errors import CatalogError
 from confined.structure.crystal import Crystal
+from confined.structure.readers import read_file
 
 __all__ = [
     "QUALITY_LABELS",
@@ -123,26 +129,24 @@ class StructureRecord:
         return f"{self.entry_id}:{self.file}"
 
     def load_crystal(self, *, min_occupancy: float = MIN_OCCUPANCY) -> Crystal:
-        """Read the shipped CIF with the package loader and return the ordered crystal.
+        """Read the shipped CIF with the package reader and return the ordered crystal.
 
-        The same reader as for user files (:func:`confined.structure.io.load_crystal`),
-        so disorder and occupancy are judged by one rule.
+        The same reader as for user files (:func:`confined.structure.readers.read_file`,
+        pymatgen's CIF reader), so disorder and occupancy are judged by one rule.
 
         Args:
-            min_occupancy: sites whose total occupancy is below this are dropped.
+            min_occupancy: sites whose total occupancy is below this are dropped; 0 to 1.
 
         Returns:
             The crystal, with ``source`` ``"<entry id>:<file>"``.
 
         Raises:
             StructureInputError: when the file is missing or cannot be parsed.
+            ParameterError: ``min_occupancy`` is not a number from 0 to 1.
         """
-        from importlib.resources import as_file
-
-        from confined.structure.io import load_crystal
-
+        min_occupancy = check_real("min_occupancy", min_occupancy, low=0.0, high=1.0)  # type: ignore[assignment]
         with as_file(self.resource) as path:
-            crystal = load_crystal(path, min_occupancy=min_occupancy, reader="pymatgen")
+            crystal = read_file(path, min_occupancy=min_occupancy, reader="pymatgen")
         return dataclasses.replace(crystal, source=self.source)
 
     def to_dict(self) -> dict[str, Any]:

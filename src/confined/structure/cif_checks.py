@@ -1,4 +1,4 @@
-"""Checks of the raw values of a CIF, shared by both CIF readers.
+"""Checks of the raw values of a CIF, and the notes, shared by both CIF readers.
 
 pymatgen's ``CifParser`` and the gemmi fast path each turn CIF text into
 numbers in their own way, and both let nonsense through (pymatgen takes a cell
@@ -41,6 +41,11 @@ The rules:
   O with implicit hydrogens), and the legacy systematic names of elements
   110-118 (``Uun`` ... ``Uuo``). Those are **refused**, not mapped: a CIF that
   uses them is not a real structure, and the message gives today's symbol.
+
+Shared as well: the tags of the symmetry operations (ordinary and magnetic) and
+their check (:func:`checked_symops`, :func:`check_listed_ops`), and the warning
+when the atom sites do not add up to ``_chemical_formula_sum``
+(:func:`formula_note`).
 """
 
 from __future__ import annotations
@@ -48,12 +53,13 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
 from confined.errors import StructureInputError
 from confined.structure.crystal import ELEMENTS
+from confined.structure.messages import one_line
 
 __all__ = [
     "COORD_LIMIT",
@@ -68,6 +74,13 @@ __all__ = [
     "symop_matrices",
     "check_atom_sites",
     "max_atom_site_rows",
+    "SYMOP_TAGS",
+    "MAGN_OP_TAGS",
+    "MAGN_CENTERING_TAGS",
+    "checked_symops",
+    "check_listed_ops",
+    "FORMULA_TOL",
+    "formula_note",
 ]
 
 #: Largest |fractional coordinate| accepted in a CIF.
@@ -325,8 +338,10 @@ def _gemmi_op(xyz: str) -> np.ndarray | None:
 def symop_matrices(triplets: tuple[str, ...]) -> np.ndarray:
     """(K, 3, 4) read-only array [R | t] of symmetry operations given as triplets.
 
-    gemmi's parser is tried first (when gemmi is installed), then
-    :func:`parse_symop`, which also takes translations such as 447/893.
+    gemmi's parser (``gemmi.Op``) is tried first, when gemmi is installed, then
+    :func:`parse_symop`: ``gemmi.Op`` holds translations in 24ths only, and 13 of
+    the 10,904 3DSC-MP corpus CIFs list others (``-y+333/1000``, ``-z+1/10``;
+    also 447/893 in a test), which pymatgen applies as written.
 
     Args:
         triplets: the operations as written (quotes and a magnetic time-reversal
@@ -525,3 +540,112 @@ def _count_tokens(text: str) -> int:
     if blank.size == 0:
         return 0
     return int(np.count_nonzero(blank[:-1] & ~blank[1:])) + int(not blank[0])
+
+
+# --------------------------------------------------------------------------- shared by both readers
+
+#: Tags of the symmetry operations, in the order both readers look for them.
+SYMOP_TAGS: tuple[str, ...] = (
+    "_space_group_symop_operation_xyz",
+    "_space_group_symop.operation_xyz",
+    "_symmetry_equiv_pos_as_xyz",
+    "_symmetry_equiv.pos_as_xyz",
+)
+#: Tags of the magnetic operations of a magCIF (x,y,z,+1 with time reversal).
+MAGN_OP_TAGS: tuple[str, ...] = (
+    "_space_group_symop_magn_operation.xyz",
+    "_space_group_symop.magn_operation_xyz",
+    "_space_group_symop_magn_operation_xyz",
+)
+#: Tags of the magnetic centerings of a magCIF.
+MAGN_CENTERING_TAGS: tuple[str, ...] = (
+    "_space_group_symop_magn_centering.xyz",
+    "_space_group_symop.magn_centering_xyz",
+    "_space_group_symop_magn_centering_xyz",
+)
+
+
+def checked_symops(triplets: list[str], label: str) -> np.ndarray:
+    """The operations as (K, 3, 4); both readers check them here, with one message.
+
+    Args:
+        triplets: the operations as written.
+        label: the source, first in the message.
+
+    Returns:
+        The operations (see :func:`symop_matrices`).
+
+    Raises:
+        StructureInputError: the first operation that is no valid triplet.
+    """
+    try:
+        return symop_matrices(tuple(triplets))
+    except ValueError as exc:
+        raise StructureInputError(
+            f"{label}: cannot read as CIF: bad symmetry operation {one_line(exc, 60)!r}"
+        ) from None
+
+
+def check_listed_ops(find: Callable[[tuple[str, ...]], list[str] | None], label: str) -> None:
+    """Check the symmetry operations a block lists, in the order the gemmi reader uses them.
+
+    Magnetic operations (and their centerings) first; without them the ordinary
+    operations.
+
+    Args:
+        find: the values of the first of the given tags that the block has, or None.
+        label: the source, first in the message.
+
+    Raises:
+        StructureInputError: see :func:`checked_symops`.
+    """
+    magn = find(MAGN_OP_TAGS)
+    if magn:
+        checked_symops(magn, label)
+        centerings = find(MAGN_CENTERING_TAGS)
+        if centerings:
+            checked_symops(centerings, label)
+        return
+    triplets = find(SYMOP_TAGS)
+    if triplets:
+        checked_symops(triplets, label)
+
+
+#: Largest difference in atomic fraction between the atom sites and
+#: ``_chemical_formula_sum`` that passes without a warning (the corpus stays below 0.001).
+FORMULA_TOL: float = 0.01
+_ELEMENT_AMOUNT = re.compile(r"([A-Z][a-z]?)\s*(\d*\.?\d*)")
+
+
+def formula_note(declared: str, composition: Mapping[str, float]) -> str | None:
+    """A warning when the atom sites do not add up to ``_chemical_formula_sum``.
+
+    A CIF cut between two rows of its atom loop is still valid CIF; this is how
+    such a truncated file shows.
+
+    Args:
+        declared: the value of ``_chemical_formula_sum``.
+        composition: element -> amount in the cell, from the atom sites (with
+            their occupancies, before disorder is resolved).
+
+    Returns:
+        The warning, or None when the atomic fractions agree to :data:`FORMULA_TOL`.
+    """
+    amounts: dict[str, float] = {}
+    for el, amount in _ELEMENT_AMOUNT.findall(declared):
+        amounts[el] = amounts.get(el, 0.0) + (float(amount) if amount not in ("", ".") else 1.0)
+    total_declared = sum(amounts.values())
+    total = sum(composition.values())
+    if total_declared <= 0 or total <= 0:
+        return None
+    worst = max(
+        abs(amounts.get(el, 0.0) / total_declared - composition.get(el, 0.0) / total)
+        for el in set(amounts) | set(composition)
+    )
+    if worst <= FORMULA_TOL:
+        return None
+    found = " ".join(f"{el}{composition[el]:.4g}" for el in sorted(composition))
+    return (
+        f"the atom sites give {found} but _chemical_formula_sum is '{declared.strip()}' "
+        "(truncated file or missing sites?)"
+    )

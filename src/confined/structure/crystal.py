@@ -20,12 +20,13 @@ import math
 import warnings as _warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from confined.defaults import MIN_OCCUPANCY
 from confined.errors import StructureInputError
+from confined.serialize import serializable, spec
 from confined.structure.messages import short_label
 
 if TYPE_CHECKING:
@@ -100,9 +101,19 @@ def resolve_site(
     return symbol, f"site ({desc}) taken as {symbol}"
 
 
+@serializable(
+    derived={"formula": "formula"},
+    order=("source", "formula", "lattice_A", "symbols", "frac", "warnings"),
+)
 @dataclass(frozen=True)
 class Crystal:
     """An ordered periodic crystal as plain arrays.
+
+    Crystals compare by value (``==``, ``hash()``: lattice and coordinates exactly,
+    symbols, source and warnings). ``to_dict()`` writes ``source``, ``formula`` (for
+    readers), ``lattice_A``, ``symbols``, ``frac`` and ``warnings`` at full precision,
+    and ``Crystal.from_dict`` reads it back (checked like any new crystal); the
+    loader also reads such a dictionary from a ``.json`` file.
 
     Attributes:
         lattice: (3, 3) float array, rows are the lattice vectors a, b, c in Å.
@@ -112,8 +123,8 @@ class Crystal:
         warnings: what was changed on the way in (disorder resolved, sites dropped).
     """
 
-    lattice: np.ndarray
-    frac: np.ndarray
+    lattice: np.ndarray = field(metadata=spec(key="lattice_A", shape=(3, 3)))
+    frac: np.ndarray = field(metadata=spec(shape=(-1, 3)))
     symbols: tuple[str, ...]
     source: str = "<arrays>"
     warnings: tuple[str, ...] = field(default=())
@@ -271,17 +282,6 @@ class Crystal:
         from pymatgen.core import Lattice, Structure
 
         return Structure(Lattice(self.lattice), list(self.symbols), self.frac)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary (lattice in Å, fractional coordinates)."""
-        return {
-            "source": self.source,
-            "formula": self.formula,
-            "lattice_A": self.lattice.tolist(),
-            "symbols": list(self.symbols),
-            "frac": self.frac.tolist(),
-            "warnings": list(self.warnings),
-        }
 
 
 def _summarise_disorder(notes: list[str]) -> tuple[str, ...]:

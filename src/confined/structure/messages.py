@@ -8,7 +8,7 @@ still records the label in full.
 
 from __future__ import annotations
 
-__all__ = ["short_label", "one_line", "LABEL_KEEP"]
+__all__ = ["short_label", "one_line", "exception_reason", "LABEL_KEEP"]
 
 #: A label longer than ``2 * LABEL_KEEP + 5`` characters is shown as its first and
 #: last ``LABEL_KEEP`` characters with an ellipsis between.
@@ -39,3 +39,19 @@ def one_line(text: object, limit: int = 160) -> str:
     """Collapse whitespace to single spaces and cut to ``limit`` characters."""
     line = " ".join(str(text).split())
     return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def exception_reason(exc: BaseException) -> str:
+    """The exception's message on one line; its type name where the message is empty.
+
+    Args:
+        exc: an exception raised by a parser.
+
+    Returns:
+        The message (at most 160 characters), or e.g. ``"KeyError"`` when the
+        message says nothing (``''``, ``None``).
+    """
+    text = one_line(exc)
+    if not text or text in ("''", '""', "None"):
+        return type(exc).__name__
+    return text

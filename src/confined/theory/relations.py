@@ -6,10 +6,13 @@ lambda in K·Å², energies in meV.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy.constants import physical_constants
 
+from confined import defaults as _d
 from confined.errors import ParameterError
 
 __all__ = [
@@ -23,10 +26,12 @@ __all__ = [
     "lambda_for_family",
 ]
 
+# lambda has one home, confined.defaults.LAMBDA_K_A2 (read-only); these names read it, so
+# the figure lines, the tables and every prediction use the same numbers.
 #: C1: lambda of the cuprates, the mean of Table I's Tc·h² (K·Å²).
-LAMBDA_CU_K_A2: float = 1320.0
+LAMBDA_CU_K_A2: float = _d.LAMBDA_K_A2["cuprate"]
 #: C2: lambda of the iron-based superconductors, ~ the mean of Table II (398) (K·Å²).
-LAMBDA_FE_K_A2: float = 400.0
+LAMBDA_FE_K_A2: float = _d.LAMBDA_K_A2["iron-based"]
 #: Boltzmann constant in meV/K (CODATA via scipy).
 K_B_MEV_PER_K: float = physical_constants["Boltzmann constant in eV/K"][0] * 1e3
 
@@ -78,15 +83,17 @@ def gap_from_tc(tc_K: ArrayLike, gap_ratio: float) -> np.ndarray | float:
     return float(out) if out.ndim == 0 else out
 
 
-def lambda_for_family(family: str, overrides: dict[str, float] | None = None) -> float | None:
-    """Lambda of a family: the paper's value unless overridden; None when the paper has none.
+def lambda_for_family(family: str, overrides: Mapping[str, float] | None = None) -> float | None:
+    """Lambda of a family (C1, C2): the paper's value unless overridden; None when it has none.
 
     Args:
         family: "cuprate", "iron-based", "elemental", ...
         overrides: family -> lambda in K·Å², taking precedence.
-    """
-    from confined.defaults import LAMBDA_K_A2
 
+    Returns:
+        Lambda in K·Å² (:data:`confined.defaults.LAMBDA_K_A2`), or None for a family
+        the paper gives no lambda for (the elemental metals).
+    """
     if overrides and family in overrides:
         return float(overrides[family])
-    return LAMBDA_K_A2.get(family)
+    return _d.LAMBDA_K_A2.get(family)

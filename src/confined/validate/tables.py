@@ -29,7 +29,7 @@ __all__ = [
     "TableRow",
     "Tables",
     "reproduce_tables",
-    "write_report",
+    "write_tables",
     "lambda_stats",
 ]
 
@@ -364,8 +364,8 @@ def _csv_rows(tables: Tables) -> list[dict[str, Any]]:
                     "h_paper_A": _fmt(hp),
                     "h_structure_A": _fmt(hst),
                     "h_diff_A": _fmt(None if hp is None or hst is None else hst - hp),
-                    "lambda_paper_h_K_A2": _fmt(None if hp is None else r.tc_K * hp**2, 1),
-                    "lambda_structure_h_K_A2": _fmt(None if hst is None else r.tc_K * hst**2, 1),
+                    "lambda_paper_h_K_A2": _fmt(_lambda(r.tc_K, hp), 1),
+                    "lambda_structure_h_K_A2": _fmt(_lambda(r.tc_K, hst), 1),
                     "phase_used": r.phase_used,
                     "best_phase_paper_h": r.best_phase(r.h_paper_A),
                     "best_phase_structure_h": r.best_phase(hs),
@@ -375,6 +375,10 @@ def _csv_rows(tables: Tables) -> list[dict[str, Any]]:
                 }
             )
     return out
+
+
+def _lambda(tc_K: float, h_A: float | None) -> float | None:
+    return None if h_A is None else float(lambda_from_tc(tc_K, h_A))
 
 
 def _phase_order(p: str) -> int:
@@ -472,8 +476,12 @@ def _markdown(tables: Tables) -> str:
     return "\n".join(lines)
 
 
-def write_report(tables: Tables, out_dir: str | Path, *, figure: bool = True) -> list[Path]:
-    """Write tables.md, tables.csv, tables.json (and the figure) into ``out_dir``.
+def write_tables(tables: Tables, out_dir: str | Path) -> list[Path]:
+    """Write tables.md, tables.csv and tables.json into ``out_dir``.
+
+    Args:
+        tables: from :func:`reproduce_tables`.
+        out_dir: the folder (made when missing).
 
     Returns:
         The paths written.
@@ -511,10 +519,4 @@ def write_report(tables: Tables, out_dir: str | Path, *, figure: bool = True) ->
                     fh.write(content)
         except OSError as exc:
             raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    if figure:
-        from confined.plot._figure import save_figure
-        from confined.plot.tables import render_tc_vs_inverse_h2, tc_vs_inverse_h2_data
-
-        fig = render_tc_vs_inverse_h2(tc_vs_inverse_h2_data(tables))
-        paths.append(save_figure(fig, out / "tc_vs_inverse_h2.png", dpi=150))
     return paths

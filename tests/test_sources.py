@@ -156,3 +156,15 @@ def test_catalog_record_checks_min_occupancy() -> None:
     # StructureRecord.load_crystal went through load_crystal's checks before; it still checks
     with pytest.raises(ParameterError, match="^min_occupancy"):
         get_entry("ybco").load_crystal(min_occupancy=2)
+
+
+def test_catalog_entry_of_follows_the_resolver_rule(tmp_path, monkeypatch) -> None:
+    from confined.structure.sources import catalog_entry_of
+
+    assert catalog_entry_of("ybco").id == "ybco"
+    assert catalog_entry_of("HG1223").id == "hg1223"  # aliases and case, as resolve_source
+    assert catalog_entry_of("ybcoo") is None and catalog_entry_of("x.cif") is None
+    assert catalog_entry_of(tmp_path / "ybco") is None  # a Path is never an id
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ybco").write_text("a file named like an id wins")
+    assert catalog_entry_of("ybco") is None

@@ -40,7 +40,7 @@ from confined.defaults import (
     MAX_LAMBDA_K_A2,
     MIN_OCCUPANCY,
 )
-from confined.errors import ConfinedError, ParameterError, StructureInputError
+from confined.errors import ConfinedError, ParameterError
 from confined.serialize import fields_from_dict, fields_to_dict, serializable
 from confined.structure.crystal import Crystal
 from confined.theory import gap_from_tc, lambda_for_family, tc_from_height
@@ -474,14 +474,9 @@ def _short(label: str, keep: int = 40) -> str:
 def _to_crystal(
     source: Any, *, reader: str, min_occupancy: float, max_atoms: int | None = MAX_ATOMS
 ) -> Crystal:
-    if not isinstance(source, Crystal):
-        from confined.structure.io import load_crystal
+    """The crystal of any source, by the one resolver (caps included, a Crystal too)."""
+    from confined.structure.sources import resolve_source
 
-        return load_crystal(source, min_occupancy=min_occupancy, reader=reader, max_atoms=max_atoms)
-    # a Crystal made in Python skips the loader, and with it the loader's cap
-    if max_atoms is not None and source.n_atoms > max_atoms:
-        raise StructureInputError(
-            f"{_short(source.source)}: {source.n_atoms:,} atoms is over the cap of "
-            f"{max_atoms:,} (max_atoms; --max-atoms 0 on the command line lifts it)"
-        )
-    return source
+    return resolve_source(
+        source, reader=reader, min_occupancy=min_occupancy, max_atoms=max_atoms
+    ).crystal  # type: ignore[return-value]  # need_crystal: never None

@@ -161,14 +161,9 @@ def _defined_in_plane(family: str, phase: str) -> bool:
 
 def _catalog_entry(source: Any) -> Any:
     """The catalog entry a source names, or None (a path, an object, an unknown id)."""
-    if not isinstance(source, str) or Path(source).exists():
-        return None
-    from confined.structure.catalog import get_entry
+    from confined.structure.sources import catalog_entry_of
 
-    try:
-        return get_entry(source)
-    except ConfinedError:
-        return None
+    return catalog_entry_of(source)
 
 
 #: Values that are never a structure source (numbers, containers, None).

@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from ase import Atoms
     from pymatgen.core import Structure
 
-__all__ = ["Resolved", "resolve_source"]
+__all__ = ["Resolved", "resolve_source", "catalog_entry_of"]
 
 
 @dataclass(frozen=True)
@@ -139,6 +139,24 @@ def resolve_source(
     if crystal is not None and cap is not None and crystal.n_atoms > cap:
         check_atoms(crystal.n_atoms, limits, short_label(crystal.source))
     return resolved
+
+
+def catalog_entry_of(source: object) -> CatalogEntry | None:
+    """The catalog entry a source names, by the resolver's rule, without reading anything.
+
+    A string that names no regular file and does not look like a file name is
+    looked up among the catalog's ids and aliases; every other source (a path that
+    exists, a ``Path``, an object) names no entry.
+
+    Returns:
+        The entry, or None (not an id, or an unknown one).
+    """
+    if not isinstance(source, str) or not source.strip() or looks_like_path(source):
+        return None
+    st, _ = stat_path(source)
+    if st is not None and stat.S_ISREG(st.st_mode):
+        return None  # a regular file of that name wins
+    return _find_entry(source)[0]
 
 
 def _resolve_text(

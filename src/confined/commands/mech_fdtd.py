@@ -23,16 +23,25 @@ from confined.plot._figure import check_figure_path
 __all__ = ["command", "fdtd"]
 
 
+#: The time series of an FdtdResult, left out of the command's JSON unless --arrays.
+ARRAY_KEYS = ("times_s", "energy_J_per_m2", "probe_forward_V_per_m", "snapshot_steps",
+              "snapshots_V_per_m")  # fmt: skip
+
+
 def fdtd(
     leakage_S_per_m: float = 0.0,
     n_steps: int = defaults.FDTD_STEPS,
     eps_r: float = defaults.FDTD_EPS_R,
     out_path: str | Path | None = None,
+    arrays: bool = False,
 ) -> dict[str, Any]:
     """The JSON document of the command; also draws the figure into ``out_path``.
 
     Runs the default :class:`~confined.mechanism.fdtd.FdtdSetup` with the given slab
-    permittivity and leakage; with leakage > 0 also the lossless reference run.
+    permittivity and leakage; with leakage > 0 also the lossless reference run. The
+    document is the run's summary; with ``arrays`` it is the whole
+    :class:`~confined.mechanism.fdtd.FdtdResult` (``FdtdResult.from_dict`` reads it
+    back), time series included (about 700 kB at the default 3000 steps).
 
     Raises:
         ParameterError: leakage negative or not finite, steps out of 1 to
@@ -52,6 +61,8 @@ def fdtd(
     setup = replace(FdtdSetup(), eps_r=eps_r, leakage_S_per_m=leakage_S_per_m).validate()
     result = run_fdtd(setup, n_steps=n_steps)
     doc = result.to_dict()
+    if not arrays:
+        doc = {k: v for k, v in doc.items() if k not in ARRAY_KEYS}
     others = ()
     if leakage_S_per_m > 0:
         ref = run_fdtd(replace(setup, leakage_S_per_m=0.0), n_steps=n_steps)
@@ -95,15 +106,25 @@ def fdtd(
     help="Relative permittivity of the capacitor-array slab (>= 1).",
 )
 @json_option
+@click.option(
+    "--arrays",
+    is_flag=True,
+    help="With --json: also the time series (energy, probes, snapshots), the whole result.",
+)
 @out_option("Also draw snapshots and energy(t) into this file.")
 @api_names(leakage_S_per_m="--leakage", n_steps="--steps", eps_r="--eps-r")
 def command(
-    leakage_S_per_m: float, n_steps: int, eps_r: float, as_json: bool, out_path: str | None
+    leakage_S_per_m: float,
+    n_steps: int,
+    eps_r: float,
+    as_json: bool,
+    arrays: bool,
+    out_path: str | None,
 ) -> None:
     """A pulse through a capacitor-array slab: Maxwell without conduction current, 1D FDTD."""
     failed = None
     try:
-        doc = fdtd(leakage_S_per_m, n_steps, eps_r, out_path)
+        doc = fdtd(leakage_S_per_m, n_steps, eps_r, out_path, arrays=arrays)
     except OutputError as exc:
         doc, failed = exc.document, exc  # type: ignore[attr-defined]
     if as_json:

@@ -47,8 +47,12 @@ _LAZY: dict[str, str] = {
     "resolve_phases": "confined.predict.phases",
     "predict_resonance": "confined.predict.resonance",
     "fermi_image": "confined.predict.fermi",
+    "pressure_curve": "confined.predict.pressure",
     "predict_pressure": "confined.predict.pressure",
     "predict_gap": "confined.predict.gap",
+    "check_claim": "confined.validate.claims",
+    "check_claims": "confined.validate.claims",
+    "reproduce_tables": "confined.validate.tables",
 }
 
 __all__ = [

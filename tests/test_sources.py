@@ -168,3 +168,20 @@ def test_catalog_entry_of_follows_the_resolver_rule(tmp_path, monkeypatch) -> No
     monkeypatch.chdir(tmp_path)
     (tmp_path / "ybco").write_text("a file named like an id wins")
     assert catalog_entry_of("ybco") is None
+
+
+def test_lookups_and_writes_raise_confined_errors(tmp_path) -> None:
+    from confined.analysis import analyze
+    from confined.errors import OutputError, ParameterError
+    from confined.structure.io import load_crystal, write_structure
+
+    res = analyze("ybco")
+    with pytest.raises(ParameterError, match="did you mean 'alpha\\+'"):
+        res.cages.cage("alpha++")
+    crystal = load_crystal("ybco")
+    with pytest.raises(ParameterError, match="cannot tell the format"):
+        write_structure(crystal, tmp_path / "x.xyz")
+    with pytest.raises(ParameterError, match="expected a Crystal"):
+        write_structure("ybco", tmp_path / "x.cif")  # type: ignore[arg-type]
+    with pytest.raises(OutputError, match="cannot write"):
+        write_structure(crystal, tmp_path / "missing" / "x.cif")

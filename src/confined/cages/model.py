@@ -202,11 +202,22 @@ class CageAnalysis:
         return {k: float(np.mean(v)) for k, v in out.items()}
 
     def cage(self, label: str) -> Cage:
-        """The cage with this label ("alpha+", "beta", ...); KeyError if absent."""
+        """The cage with this label ("alpha+", "beta", ...; a phase alone when it is unique).
+
+        Raises:
+            ParameterError: no cage of that label, with a "did you mean" and the labels.
+        """
         for c in self.cages:
             if c.label == label or (c.phase == label and len(self.by_phase(label)) == 1):
                 return c
-        raise KeyError(label)
+        from confined.checks import did_you_mean
+        from confined.errors import ParameterError
+
+        labels = [c.label for c in self.cages]
+        raise ParameterError(
+            f"label: no cage {label!r}{did_you_mean(str(label), labels)}; "
+            f"this {self.family} analysis has {', '.join(labels) or 'no cages'}"
+        )
 
     def by_phase(self, phase: str) -> tuple[Cage, ...]:
         """All cages of one phase."""

@@ -71,6 +71,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from confined.defaults import MAX_ATOMS, MAX_FILE_MB, MIN_OCCUPANCY
+from confined.errors import OutputError, ParameterError
 from confined.structure.cif import Reader
 from confined.structure.cif_gemmi import SITE_TOL
 from confined.structure.crystal import Crystal
@@ -192,8 +193,10 @@ def write_structure(
         The path written.
 
     Raises:
-        ValueError: unknown file type, or a disordered structure to a POSCAR.
-        TypeError: the object is neither a Crystal nor a pymatgen Structure.
+        ParameterError: an unknown file type, a disordered structure to a POSCAR, or
+            an object that is neither a Crystal nor a pymatgen Structure (it is also a
+            ``ValueError``).
+        OutputError: the file cannot be written (missing folder, permission, full disk).
     """
     path = Path(path)
     if isinstance(crystal_or_structure, Crystal):
@@ -201,25 +204,31 @@ def write_structure(
     elif is_pymatgen(crystal_or_structure):
         structure = crystal_or_structure
     else:
-        raise TypeError(f"cannot write a {type(crystal_or_structure).__name__}")
+        raise ParameterError(
+            f"<{type(crystal_or_structure).__name__}>: cannot write it "
+            "(expected a Crystal or a pymatgen Structure)"
+        )
     fmt = detect_format(path)
     if fmt == "ase" or strip_compression(path.name)[1] is not None:
-        raise ValueError(f"{path}: cannot tell the format; use .cif, .vasp, POSCAR* or .json")
+        raise ParameterError(f"{path}: cannot tell the format; use .cif, .vasp, POSCAR* or .json")
     if fmt == "poscar" and not structure.is_ordered:
-        raise ValueError(
+        raise ParameterError(
             f"{path}: a POSCAR cannot hold partial occupancies; "
             "write a CIF or pass load_crystal(structure) instead"
         )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # e.g. CifWriter on repeated site labels
-        if fmt == "cif":
-            from pymatgen.io.cif import CifWriter
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. CifWriter on repeated site labels
+            if fmt == "cif":
+                from pymatgen.io.cif import CifWriter
 
-            CifWriter(structure).write_file(str(path))
-        elif fmt == "poscar":
-            from pymatgen.io.vasp import Poscar
+                CifWriter(structure).write_file(str(path))
+            elif fmt == "poscar":
+                from pymatgen.io.vasp import Poscar
 
-            Poscar(structure).write_file(str(path))
-        else:
-            path.write_text(json.dumps(structure.as_dict()), encoding="utf-8")
+                Poscar(structure).write_file(str(path))
+            else:
+                path.write_text(json.dumps(structure.as_dict()), encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     return path

@@ -162,7 +162,7 @@ def test_mode_to_dict_keys() -> None:
     assert m.to_dict() == {
         "phase": "alpha",
         "h_A": 2.504,
-        "energy_meV": 17.7753,
+        "energy_meV": pytest.approx(17.7753, abs=5e-5),  # full precision now: 17.77531
         "parity": "even",
         "measured_meV": 18.3,
         "parity_basis": "geometry",

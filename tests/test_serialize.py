@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from predict_cases import PREDICT_MODULES, predict_results
 
 from confined.analysis import AnalysisResult, CagePrediction, analyze, analyze_many
 from confined.cages import Cage, CageAnalysis, HeightAtom, Layer, Polyhedron
@@ -57,6 +58,9 @@ RESULT_MODULES = [
     "confined.mechanism.monopole",
     "confined.mechanism.order",
     "confined.mechanism.states",
+    # predictions, checks, the equation of state and the catalog: tests/predict_cases.py,
+    # round-tripped in tests/test_serialize_predict.py
+    *PREDICT_MODULES,
 ]
 
 
@@ -174,6 +178,7 @@ def test_every_result_type_is_covered(results, mechanism) -> None:
                 declared.add(value)
     made = {type(p) for r in results for p in _parts(r)}
     made |= {type(p) for m in mechanism.values() for p in _parts(m)}
+    made |= {type(p) for m in predict_results().values() for p in _parts(m)}
     made |= {Crystal}
     assert declared - made == set(), "result types without a round-trip test"
     # every dataclass of those modules that is a result is serialisable

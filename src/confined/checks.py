@@ -10,8 +10,10 @@ that into ``error: ...`` and exit code 2.
 the CLI option (``"--gap-ratio"``). The API raises with its keyword; the CLI renames
 the keyword into the option (``confined.commands.options.api_names``).
 
-:func:`plain_json` turns a result's ``to_dict()`` into plain JSON types (no numpy
-scalars, no NaN or infinity), and :func:`one_line` bounds a message for the terminal.
+:func:`plain_json` turns an ad-hoc document (a command's ``--json`` output around
+the results' ``to_dict()``, which :mod:`confined.serialize` already makes plain) into
+plain JSON types (no numpy scalars, no NaN or infinity), and :func:`one_line` bounds a
+message for the terminal.
 """
 
 from __future__ import annotations
@@ -41,7 +43,6 @@ __all__ = [
     "short",
     "one_line",
     "plain_json",
-    "plain_dict",
     "duration",
     "count",
 ]
@@ -447,21 +448,3 @@ def plain_json(value: Any) -> Any:
     if isinstance(value, os.PathLike):
         return os.fspath(value)
     raise TypeError(f"no JSON form for {type(value).__name__}")
-
-
-def plain_dict(cls: type) -> type:
-    """Class decorator: ``cls.to_dict()`` returns :func:`plain_json` of what it built.
-
-    Every result object's JSON form then holds plain types only, whatever numpy
-    scalar or stray non-finite number its fields carry (a non-finite value is None).
-    """
-    import functools
-
-    original = cls.to_dict  # type: ignore[attr-defined]
-
-    @functools.wraps(original)
-    def to_dict(self: Any) -> Any:
-        return plain_json(original(self))
-
-    cls.to_dict = to_dict  # type: ignore[attr-defined]
-    return cls

@@ -12,9 +12,10 @@ Every result type of the package is a frozen dataclass decorated with
   is rounded: rounding belongs to printing (``confined.report``, the commands).
 * ``from_dict(d)`` (a classmethod): the inverse, driven by the same type hints.
   Arrays come back as read-only numpy arrays (shape and dtype from :func:`spec`
-  where JSON cannot carry them: an empty array's trailing dimensions, float32),
-  lists of a ``tuple[...]`` field as tuples, nested result types through their own
-  ``from_dict``, ``X | None`` as None or X. Keys that are no field (the derived keys
+  where JSON cannot carry them: an empty array's trailing dimensions, float32;
+  a complex array from its ``{"re", "im"}`` items), lists of a ``tuple[...]``
+  field as tuples, nested result types through their own ``from_dict``,
+  ``X | None`` as None or X. Keys that are no field (the derived keys
   written for readers, keys of a newer additive schema version) are ignored; a
   missing key takes the field's default, and a missing required key or a value of
   the wrong type raises :class:`~confined.errors.ParameterError` naming the path
@@ -39,9 +40,10 @@ Per-class customisation stays small:
   ``from_dict`` ignores them.
 * ``@serializable(order=(...))``: keys to write first, in this order (the layout
   readers already know); the others follow in field order, then the derived keys.
-* ``field(metadata=spec(key=..., shape=..., dtype=..., null=..., transient=...))``
-  per field: another key, an array's shape and dtype, what a JSON null reads back
-  as, or a field that is no data (plots' working arrays) and is not written.
+* ``field(metadata=spec(key=..., shape=..., dtype=..., null=..., transient=...,
+  row_keys=...))`` per field: another key, an array's shape and dtype, what a JSON
+  null reads back as, a field that is no data (plots' working arrays) and is not
+  written, or rows (tuples) written as objects with these keys.
 * A class that needs another layout (``AnalysisResult`` flattens its cages with
   their predictions) defines ``to_dict``/``from_dict`` itself, on top of
   :func:`fields_to_dict` and :func:`fields_from_dict`; the decorator keeps them.
@@ -113,6 +115,7 @@ class FieldSpec:
     dtype: DtypeSpec | None = None
     null: Any = math.nan
     transient: bool = False
+    row_keys: tuple[str, ...] | None = None
 
     @property
     def dtype_from_fields(self) -> bool:
@@ -135,6 +138,7 @@ def spec(
     dtype: DtypeSpec | None = None,
     null: Any = math.nan,
     transient: bool = False,
+    row_keys: Sequence[str] | None = None,
 ) -> dict[str, FieldSpec]:
     """Field metadata for :func:`serializable`: ``field(metadata=spec(...))``.
 
@@ -154,11 +158,16 @@ def spec(
         transient: the field is no data (working arrays kept for plots): it is not
             written and reads back as its default. It needs a default and
             ``compare=False``, so that a round trip stays equal.
+        row_keys: a field of rows (``tuple[tuple[str, float], ...]``) written as a
+            list of objects with these keys, one per item of a row (``("entry_id",
+            "tc_K")`` gives ``[{"entry_id": ..., "tc_K": ...}, ...]``); read back
+            into rows.
 
     Returns:
         The metadata mapping to give to :func:`dataclasses.field`.
     """
-    return {_META: FieldSpec(key, shape, dtype, null, transient)}
+    rows = None if row_keys is None else tuple(str(k) for k in row_keys)
+    return {_META: FieldSpec(key, shape, dtype, null, transient, rows)}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -322,9 +331,12 @@ def _plan(cls: type) -> _Plan:
         if key in out:
             raise TypeError(f"{cls.__name__}: two fields write the key {key!r}")
         hint = hints.get(f.name, Any)
-        out[key] = (key, operator.attrgetter(f.name), _encoder(hint))
+        enc, dec = _encoder(hint), _decoder(hint, sp)
+        if sp.row_keys is not None:
+            enc, dec = _rows_encoder(enc, sp.row_keys), _rows_decoder(dec, sp.row_keys)
+        out[key] = (key, operator.attrgetter(f.name), enc)
         if f.init:
-            inp.append((key, f.name, _decoder(hint, sp), not has_default, sp.depends))
+            inp.append((key, f.name, dec, not has_default, sp.depends))
     for key, source in opts.derived:
         if key in out:
             raise TypeError(f"{cls.__name__}: the derived key {key!r} is also a field's key")
@@ -453,6 +465,10 @@ def _plain(v: Any) -> Any:
         return v
     if t is float:
         return v + 0.0 if math.isfinite(v) else None
+    if t is dict or t is types.MappingProxyType:  # the common containers, before the ABCs
+        return {str(k): _plain(x) for k, x in v.items()}
+    if t is list or t is tuple:
+        return [_plain(x) for x in v]
     if isinstance(v, bool | np.bool_):
         return bool(v)
     if isinstance(v, str):
@@ -529,6 +545,18 @@ def _encoder(hint: Any) -> Callable[[Any], Any]:
     if _is_dataclass_type(hint):
         return _enc_dataclass
     return _plain
+
+
+def _rows_encoder(inner: Callable[[Any], Any], keys: tuple[str, ...]) -> Callable[[Any], Any]:
+    """Rows (lists of items) as objects with ``keys``: ``spec(row_keys=...)``."""
+
+    def enc(v: Any) -> Any:
+        rows = inner(v)
+        if rows is None:
+            return None
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    return enc
 
 
 # --------------------------------------------------------------------------- decode
@@ -619,7 +647,9 @@ def _dec_array(sp: FieldSpec) -> Decoder:
             if a.dtype.kind == "O":  # nulls (NaN written as null) or mixed items
                 a = np.array(v, dtype=float)
         except (TypeError, ValueError):
-            raise _Bad(f"expected a (nested) list of numbers of one shape, {_got(v)}") from None
+            a = _complex_array(v, dtype)  # complex items, written as {"re", "im", "abs"}
+            if a is None:
+                raise _Bad(f"expected a (nested) list of numbers of one shape, {_got(v)}") from None
         if dtype is None and a.dtype.kind not in "biufc":
             # numbers unless the field says otherwise (spec(dtype=str) for an array of text)
             raise _Bad(f"expected a (nested) list of numbers, {_got(v)}")
@@ -638,6 +668,56 @@ def _dec_array(sp: FieldSpec) -> Decoder:
                 raise _Bad(f"expected shape {shape}, got {a.shape}")
         a.setflags(write=False)
         return a
+
+    return dec
+
+
+def _complex_items(v: Any) -> Any:
+    """Nested lists of ``{"re", "im"}`` objects (or numbers) as nested lists of complex."""
+    if type(v) is list or type(v) is tuple:
+        return [_complex_items(x) for x in v]
+    if isinstance(v, Mapping):
+        parts = (v["re"], v["im"])  # KeyError: no complex number
+        re_, im_ = (math.nan if x is None else _real_part(x) for x in parts)
+        return complex(re_, im_)
+    if v is None:
+        return complex(math.nan, math.nan)
+    return complex(_real_part(v))
+
+
+def _real_part(x: Any) -> float:
+    if isinstance(x, bool) or not isinstance(x, Real):
+        raise TypeError(f"not a number: {x!r}")
+    return float(x)
+
+
+def _complex_array(v: Any, dtype: Any) -> np.ndarray | None:
+    """The complex array of what ``to_dict`` wrote for one, or None when ``v`` is none."""
+    try:
+        items = _complex_items(v)
+        a = np.array(items, dtype=complex if dtype is None else dtype)
+    except (KeyError, TypeError, ValueError):
+        return None
+    return a if a.dtype.kind == "c" else None
+
+
+def _rows_decoder(inner: Decoder, keys: tuple[str, ...]) -> Decoder:
+    """Objects with ``keys`` back into rows, then decoded as the field's rows."""
+
+    def dec(v: Any, ctx: dict[str, Any]) -> Any:
+        if isinstance(v, list | tuple):
+            rows = []
+            for i, obj in enumerate(v):
+                if isinstance(obj, Mapping):
+                    missing = [k for k in keys if k not in obj]
+                    if missing:
+                        exc = _Bad(f"missing key {missing[0]!r}")
+                        exc.path.insert(0, f"[{i}]")
+                        raise exc
+                    obj = [obj[k] for k in keys]
+                rows.append(obj)
+            v = rows
+        return inner(v, ctx)
 
     return dec
 

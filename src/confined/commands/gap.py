@@ -22,7 +22,11 @@ from confined.commands.options import (
 )
 from confined.plot._figure import check_figure_path
 
-__all__ = ["command"]
+__all__ = ["command", "MAP_ARRAY_KEYS"]
+
+#: The grid of each cage's potential map (n² numbers per cage): in ``--json`` only
+#: with ``--arrays``, as the time series of ``mechanism fdtd``.
+MAP_ARRAY_KEYS = ("u_A", "v_A", "energy_eV")
 
 
 @click.command("gap")
@@ -79,6 +83,11 @@ __all__ = ["command"]
     show_default=True,
     help="Δ/(k_B Tc) for Δ0 (positive).",
 )
+@click.option(
+    "--arrays",
+    is_flag=True,
+    help="With --json: also each cage's map grid (u_A, v_A, energy_eV), the whole result.",
+)
 @max_atoms_option
 @api_names(
     charges="--charges",
@@ -101,6 +110,7 @@ def command(
     rho_fraction: float,
     cage: str | None,
     gap_ratio: float,
+    arrays: bool = False,
     max_atoms: int = defaults.MAX_ATOMS,
 ) -> None:
     """Gap symmetry of every cage of SOURCE from the Ewald potential of its ions."""
@@ -132,13 +142,27 @@ def command(
 
         _, failed = write_output(lambda: write_gap_figure(result, out, cage=cage))
     if as_json:
-        echo_json(result.to_dict())
+        echo_json(_document(result, arrays=arrays))
     else:
         _print(result)
     if failed is not None:
         raise failed  # after the results: nothing computed is lost
     if out is not None:
         click.echo(f"wrote {out}", err=True)
+
+
+def _document(result: Any, *, arrays: bool) -> dict[str, Any]:
+    """``result.to_dict()``; without ``arrays`` the maps' grids are left out.
+
+    With ``arrays`` it is the whole :class:`~confined.predict.gap.GapAnalysis`
+    (``GapAnalysis.from_dict`` reads it back), about 0.3 MB per cage at the default grid.
+    """
+    doc = result.to_dict()
+    if not arrays:
+        for c in doc["cages"]:
+            if c["map"] is not None:
+                c["map"] = {k: v for k, v in c["map"].items() if k not in MAP_ARRAY_KEYS}
+    return doc
 
 
 def _num(x: float) -> str:

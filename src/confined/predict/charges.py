@@ -17,13 +17,13 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from confined import defaults as _d
-from confined.checks import plain_dict
 from confined.errors import ConfinedError, ParameterError
+from confined.serialize import serializable, spec
 
 if TYPE_CHECKING:
     from confined.structure.crystal import Crystal
@@ -38,10 +38,12 @@ METAL_CHARGE_E: float = 1.0
 CHARGE_MODELS: tuple[str, ...] = _d.GAP_CHARGE_MODELS
 
 
-@plain_dict
+@serializable(order=("model", "by_element_e", "net_e", "notes", "values_e"))
 @dataclass(frozen=True)
 class Charges:
     """Point charges of the ions of one crystal.
+
+    ``to_dict()`` writes ``by_element`` as ``"by_element_e"``.
 
     Attributes:
         values_e: (N,) charge of each ion in units of e.
@@ -51,20 +53,11 @@ class Charges:
         notes: how the charges were obtained.
     """
 
-    values_e: np.ndarray
+    values_e: np.ndarray = field(metadata=spec(shape=(-1,)))
     model: str
-    by_element: dict[str, float]
+    by_element: dict[str, float] = field(metadata=spec(key="by_element_e"))
     net_e: float
     notes: tuple[str, ...] = field(default=())
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "model": self.model,
-            "by_element_e": {k: round(v, 6) for k, v in self.by_element.items()},
-            "net_e": round(self.net_e, 6),
-            "notes": list(self.notes),
-        }
 
 
 def assign_charges(

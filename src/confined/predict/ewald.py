@@ -49,14 +49,13 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from scipy.special import erfc, erfcinv
 
 from confined import defaults as _d
-from confined.checks import plain_dict
 from confined.errors import ConfinedError, ConfinedWarning, ParameterError
+from confined.serialize import serializable, spec
 
 __all__ = [
     "COULOMB_EV_A",
@@ -168,7 +167,7 @@ def _recip_cut(eta: float, charges: np.ndarray, target: float) -> float:
     return float(2.0 * eta * erfcinv(ratio)) * (1.0 + 1e-12)
 
 
-@plain_dict
+@serializable
 @dataclass(frozen=True)
 class EwaldParameters:
     """Splitting parameter and cut-offs of one Ewald sum, with the error estimates.
@@ -188,17 +187,6 @@ class EwaldParameters:
     tol_eV: float
     real_error_eV: float
     recip_error_eV: float
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "eta_per_A": round(self.eta_per_A, 6),
-            "r_cut_A": round(self.r_cut_A, 4),
-            "g_cut_per_A": round(self.g_cut_per_A, 4),
-            "tol_eV": self.tol_eV,
-            "real_error_eV": float(f"{self.real_error_eV:.3g}"),
-            "recip_error_eV": float(f"{self.recip_error_eV:.3g}"),
-        }
 
 
 def ewald_parameters(
@@ -258,10 +246,22 @@ def ewald_parameters(
 # ------------------------------------------------------------------------ the cell
 
 
-@plain_dict
+@serializable(
+    derived={
+        "n_ions": lambda c: len(c.symbols),
+        "n_g_vectors": lambda c: len(c.g_vectors),
+        "net_charge_e": "net_charge_e",
+    },
+    # the summary first, as before the serialiser; then the arrays
+    order=("params", "n_ions", "n_g_vectors", "net_charge_e", "background_V", "warnings"),
+)
 @dataclass(frozen=True)
 class EwaldCell:
     """A crystal of point charges ready for potential evaluations (S(G) precomputed).
+
+    ``to_dict()`` writes the summary first (parameters, ``n_ions``, ``n_g_vectors``,
+    ``net_charge_e``, derived for readers), then every array, so that
+    ``EwaldCell.from_dict`` gives back a cell that evaluates the same potentials.
 
     Attributes:
         lattice: (3, 3) lattice vectors (rows), Å.
@@ -277,14 +277,14 @@ class EwaldCell:
         warnings: e.g. the charged-cell background.
     """
 
-    lattice: np.ndarray
-    cart_A: np.ndarray
-    charges_e: np.ndarray
+    lattice: np.ndarray = field(metadata=spec(shape=(3, 3)))
+    cart_A: np.ndarray = field(metadata=spec(shape=(-1, 3)))
+    charges_e: np.ndarray = field(metadata=spec(shape=(-1,)))
     symbols: tuple[str, ...]
     params: EwaldParameters
-    hkl: np.ndarray
-    g_vectors: np.ndarray
-    recip_amplitude: np.ndarray
+    hkl: np.ndarray = field(metadata=spec(shape=(-1, 3), dtype="int64"))
+    g_vectors: np.ndarray = field(metadata=spec(shape=(-1, 3)))
+    recip_amplitude: np.ndarray = field(metadata=spec(shape=(-1,), dtype=complex))
     background_V: float
     warnings: tuple[str, ...] = field(default=())
 
@@ -332,20 +332,6 @@ class EwaldCell:
     def total_energy_eV(self) -> float:
         """Electrostatic energy of the cell, ½·Σ q_i·phi_i (eV, background included)."""
         return float(0.5 * np.dot(self.charges_e, self.site_potentials_V()))
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready summary (parameters, charges per element, net charge)."""
-        by_el: dict[str, float] = {}
-        for s, q in zip(self.symbols, self.charges_e.tolist(), strict=True):
-            by_el.setdefault(s, q)
-        return {
-            "params": self.params.to_dict(),
-            "n_ions": len(self.symbols),
-            "n_g_vectors": int(len(self.g_vectors)),
-            "net_charge_e": round(self.net_charge_e, 6),
-            "background_V": round(self.background_V, 6),
-            "warnings": list(self.warnings),
-        }
 
 
 def ewald_cell(

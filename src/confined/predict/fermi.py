@@ -45,7 +45,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from confined.checks import check_pairs, check_real, did_you_mean, plain_dict, short
+from confined.checks import check_pairs, check_real, did_you_mean, short
 from confined.defaults import (
     ARC_FRACTION,
     GAP_RATIO,
@@ -55,6 +55,7 @@ from confined.defaults import (
 )
 from confined.errors import ConfinedError, ParameterError
 from confined.predict.phases import PhaseSet, PhaseSite, as_phase_set
+from confined.serialize import serializable
 from confined.theory.fermi import dwave_gap, kappa_from_kf, ring_radius
 from confined.theory.relations import gap_from_tc, lambda_for_family, tc_from_height
 
@@ -187,11 +188,7 @@ def circle_points(
 # --------------------------------------------------------------------------- results
 
 
-def _r(x: float | None, nd: int = 4) -> float | None:
-    return None if x is None else round(float(x), nd)
-
-
-@plain_dict
+@serializable
 @dataclass(frozen=True)
 class FermiRing:
     """One closed ring of the Fermi-surface image (C14–C16).
@@ -229,23 +226,14 @@ class FermiRing:
             return f"mu (set {self.x_set})"
         return f"{self.phase}{self.sign}"
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "phase": self.phase,
-            "sign": self.sign,
-            "kind": self.kind,
-            "center": self.center,
-            "k_center": [float(self.k_center[0]), float(self.k_center[1])],
-            "radius_pi_over_a": _r(self.radius_pi_over_a),
-            "gap_meV": _r(self.gap_meV, 3),
-            "h_A": _r(self.h_A),
-            "degeneracy": self.degeneracy,
-            "x_set": self.x_set,
-        }
 
-
-@plain_dict
+@serializable(
+    # the key order before the serialiser
+    order=(
+        "phase", "sign", "role", "center", "k_center", "radius_pi_over_a", "gap_max_meV",
+        "arc_fraction", "nodal_angles_deg", "arc_ranges_deg", "k_node", "h_A",
+    ),
+)  # fmt: skip
 @dataclass(frozen=True)
 class FermiArc:
     """One cuprate Fermi contour with its d-wave gap and arc (C5, C17, C6).
@@ -292,28 +280,20 @@ class FermiArc:
         """The d-wave gap at angle(s) phi around Gamma, meV."""
         return dwave_gap(phi_rad, self.gap_max_meV)
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "phase": self.phase,
-            "sign": self.sign,
-            "role": self.role,
-            "center": self.center,
-            "k_center": [float(self.k_center[0]), float(self.k_center[1])],
-            "radius_pi_over_a": _r(self.radius_pi_over_a),
-            "gap_max_meV": _r(self.gap_max_meV, 3),
-            "arc_fraction": self.arc_fraction,
-            "nodal_angles_deg": list(self.nodal_angles_deg),
-            "arc_ranges_deg": [[_r(a, 3), _r(b, 3)] for a, b in self.arc_ranges_deg],
-            "k_node": [_r(self.k_node[0]), _r(self.k_node[1])],
-            "h_A": _r(self.h_A),
-        }
 
-
-@plain_dict
+@serializable(
+    derived={"k_unit_inv_A": lambda f: math.pi / f.a_A},
+    # the key order before the serialiser; k_unit_inv_A = pi/a is derived for readers
+    order=(
+        "source", "family", "a_A", "a_origin", "k_unit_inv_A", "kappa_A2", "kappa_origin",
+        "split", "gap_ratio", "lambda_K_A2", "rings", "arcs", "warnings",
+    ),
+)  # fmt: skip
 @dataclass(frozen=True)
 class FermiImage:
     """The Fermi-surface image of one compound.
+
+    ``to_dict()`` also writes ``k_unit_inv_A``, the unit pi/a of k in 1/Å, for readers.
 
     Attributes:
         source: the source as given.
@@ -358,24 +338,6 @@ class FermiImage:
             if r.kind == "X-electron" and r.x_set is not None:
                 out.setdefault(r.x_set, []).append(r)
         return {k: tuple(v) for k, v in sorted(out.items())}
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary: rings, arcs, the scales and the warnings."""
-        return {
-            "source": self.source,
-            "family": self.family,
-            "a_A": _r(self.a_A),
-            "a_origin": self.a_origin,
-            "k_unit_inv_A": _r(math.pi / self.a_A, 5),
-            "kappa_A2": _r(self.kappa_A2, 5),
-            "kappa_origin": self.kappa_origin,
-            "split": self.split,
-            "gap_ratio": self.gap_ratio,
-            "lambda_K_A2": self.lambda_K_A2,
-            "rings": [r.to_dict() for r in self.rings],
-            "arcs": [a.to_dict() for a in self.arcs],
-            "warnings": list(self.warnings),
-        }
 
 
 # --------------------------------------------------------------------------- builder

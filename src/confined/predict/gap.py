@@ -85,7 +85,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from confined.checks import plain_dict
 from confined.defaults import (
     GAP_CHARGE_MODEL,
     GAP_MAX_GRID,
@@ -148,6 +147,7 @@ from confined.predict.gap_map import (
     potential_map,
 )
 from confined.predict.phases import PhaseSet, _load_crystal, _source_of
+from confined.serialize import fields_from_dict, fields_to_dict, serializable, spec
 
 if TYPE_CHECKING:
     from confined.cages.model import Cage
@@ -206,7 +206,7 @@ N_PHI: int = 360
 ONSET_FRACTIONS: tuple[float, ...] = tuple(np.round(np.linspace(0.05, 1.0, 20), 4).tolist())
 
 
-@plain_dict
+@serializable
 @dataclass(frozen=True)
 class OrientationAverage:
     """The six-fold orientation average of an element's gap (C7).
@@ -221,28 +221,38 @@ class OrientationAverage:
     """
 
     n_orientations: int
-    normals: np.ndarray
+    normals: np.ndarray = field(metadata=spec(shape=(-1, 3)))
     anisotropy_single: float
     anisotropy_averaged: float
     anisotropy_sphere: float
     barrier_max_eV: float
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "n_orientations": self.n_orientations,
-            "normals": (np.round(self.normals, 5) + 0.0).tolist(),
-            "anisotropy_single": round(self.anisotropy_single, 5),
-            "anisotropy_averaged": round(self.anisotropy_averaged, 5),
-            "anisotropy_sphere": round(self.anisotropy_sphere, 5),
-            "barrier_max_eV": round(self.barrier_max_eV, 5),
-        }
+
+#: The keys of GapResult.to_dict() in order: fields, and the groups written for readers.
+_GAP_RESULT_KEYS = (
+    "label", "polyhedron", "h_A", "symmetry", "harmonics", "harmonics_magnitude", "nodes_deg",
+    "node_intervals_deg", "anisotropy", "harmonic_ratio", "valleys_deg", "ridges_deg",
+    "delta0_meV", "rho_A", "frame", "energy_centre_eV", "curvature_eV_per_A2",
+    "node_onset_fraction", "barrier_eV", "curve", "pockets", "map", "orientation_average",
+)  # fmt: skip
+#: The array fields GapResult.to_dict() groups under "curve".
+_CURVE_KEYS = ("phi_deg", "barrier_eV", "delta_rel")
 
 
-@plain_dict
+def _finite_or_none(x: float) -> float | None:
+    return float(x) + 0.0 if math.isfinite(x) else None
+
+
+@serializable
 @dataclass(frozen=True)
 class GapResult:
     """Gap symmetry of one cage from its electrostatics.
+
+    ``to_dict()`` keeps the layout readers know: the angular curves ``phi_deg``,
+    ``barrier_eV`` and ``delta_rel`` under ``"curve"``; ``"barrier_eV"`` their
+    ``min``/``max``/``mean``; ``"curvature_eV_per_A2"`` the entries ``uu``, ``vv``,
+    ``nn``, ``uv`` and the whole ``matrix``; ``"pockets"`` those of the map (derived
+    for readers). :meth:`from_dict` reads that layout back.
 
     Attributes:
         label: the cage label ("alpha+").
@@ -276,9 +286,9 @@ class GapResult:
     h_A: float
     frame: CageFrame
     rho_A: float
-    phi_deg: np.ndarray
-    barrier_eV: np.ndarray
-    delta_rel: np.ndarray
+    phi_deg: np.ndarray = field(metadata=spec(shape=(-1,)))
+    barrier_eV: np.ndarray = field(metadata=spec(shape=(-1,)))
+    delta_rel: np.ndarray = field(metadata=spec(shape=(-1,)))
     delta0_meV: float | None
     symmetry: str
     harmonics: dict[str, float]
@@ -286,11 +296,11 @@ class GapResult:
     nodes_deg: tuple[float, ...]
     node_intervals_deg: tuple[tuple[float, float], ...]
     anisotropy: float
-    harmonic_ratio: float
+    harmonic_ratio: float = field(metadata=spec(null=math.inf))  # inf when s = 0
     valleys_deg: tuple[float, ...]
     ridges_deg: tuple[float, ...]
     energy_centre_eV: float
-    curvature_eV_per_A2: np.ndarray
+    curvature_eV_per_A2: np.ndarray = field(metadata=spec(shape=(3, 3)))
     node_onset_fraction: float | None
     map: PotentialMap | None = None
     orientation_average: OrientationAverage | None = None
@@ -306,54 +316,39 @@ class GapResult:
         return None if self.delta0_meV is None else self.delta0_meV * self.delta_rel
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary (keys carry units)."""
-        c = self.curvature_eV_per_A2
-
-        def r(x: float, nd: int = 5) -> float | None:
-            return None if not math.isfinite(x) else round(float(x), nd)
-
-        return {
-            "label": self.label,
-            "polyhedron": self.polyhedron,
-            "h_A": round(self.h_A, 4),
-            "symmetry": self.symmetry,
-            "harmonics": {k: round(v, 5) + 0.0 for k, v in self.harmonics.items()},
-            "harmonics_magnitude": {
-                k: round(v, 5) + 0.0 for k, v in self.harmonics_magnitude.items()
-            },
-            "nodes_deg": [round(x, 2) for x in self.nodes_deg],
-            "node_intervals_deg": [[round(a, 2), round(b, 2)] for a, b in self.node_intervals_deg],
-            "anisotropy": round(self.anisotropy, 5),
-            "harmonic_ratio": r(self.harmonic_ratio),
-            "valleys_deg": [round(x, 2) for x in self.valleys_deg],
-            "ridges_deg": [round(x, 2) for x in self.ridges_deg],
-            "delta0_meV": None if self.delta0_meV is None else round(self.delta0_meV, 4),
-            "rho_A": round(self.rho_A, 4),
-            "frame": self.frame.to_dict(),
-            "energy_centre_eV": round(self.energy_centre_eV, 5),
-            "curvature_eV_per_A2": {
-                "uu": r(c[0, 0], 4),
-                "vv": r(c[1, 1], 4),
-                "nn": r(c[2, 2], 4),
-                "uv": r(c[0, 1], 4),
-            },
-            "node_onset_fraction": self.node_onset_fraction,
-            "barrier_eV": {
-                "min": round(float(self.barrier_eV.min()), 5),
-                "max": round(float(self.barrier_eV.max()), 5),
-                "mean": round(float(self.barrier_eV.mean()), 5),
-            },
-            "curve": {
-                "phi_deg": np.round(self.phi_deg, 3).tolist(),
-                "barrier_eV": np.round(self.barrier_eV, 5).tolist(),
-                "delta_rel": np.round(self.delta_rel, 5).tolist(),
-            },
-            "pockets": [] if self.map is None else [p.to_dict() for p in self.map.pockets],
-            "map": None if self.map is None else self.map.to_dict(),
-            "orientation_average": None
-            if self.orientation_average is None
-            else self.orientation_average.to_dict(),
+        """Plain-JSON dictionary at full precision (keys carry units; class docstring)."""
+        f = fields_to_dict(self)
+        c = f["curvature_eV_per_A2"]
+        b = self.barrier_eV
+        f["curvature_eV_per_A2"] = {
+            "uu": c[0][0], "vv": c[1][1], "nn": c[2][2], "uv": c[0][1], "matrix": c
+        }  # fmt: skip
+        f["curve"] = {k: f[k] for k in _CURVE_KEYS}
+        f["barrier_eV"] = {
+            "min": _finite_or_none(float(b.min())) if b.size else None,
+            "max": _finite_or_none(float(b.max())) if b.size else None,
+            "mean": _finite_or_none(float(b.mean())) if b.size else None,
         }
+        f["pockets"] = [] if f["map"] is None else f["map"]["pockets"]
+        return {k: f[k] for k in _GAP_RESULT_KEYS}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> GapResult:
+        """Rebuild the result from :meth:`to_dict` output (the derived keys are not read).
+
+        Raises:
+            ParameterError: a missing key or a value of the wrong type (with its path).
+        """
+        if not isinstance(data, Mapping):
+            return fields_from_dict(cls, data)  # the message of a value that is no object
+        flat = {k: v for k, v in data.items() if k not in ("barrier_eV", "curvature_eV_per_A2")}
+        curve = data.get("curve")
+        if isinstance(curve, Mapping):
+            flat.update({k: curve[k] for k in _CURVE_KEYS if k in curve})
+        curvature = data.get("curvature_eV_per_A2")
+        if isinstance(curvature, Mapping) and "matrix" in curvature:
+            flat["curvature_eV_per_A2"] = curvature["matrix"]
+        return fields_from_dict(cls, flat)
 
 
 def _onset(cell: EwaldCell, frame: CageFrame, phi_rad: np.ndarray) -> float | None:
@@ -479,10 +474,37 @@ def cage_gap(
     )
 
 
-@plain_dict
+def _representative(key: str) -> Callable[[GapAnalysis], Any]:
+    return lambda a: getattr(a.representative_result(), key)
+
+
+@serializable(
+    derived={
+        "harmonics": _representative("harmonics"),
+        "nodes_deg": _representative("nodes_deg"),
+        "anisotropy": _representative("anisotropy"),
+        "paper": lambda a: {
+            "claim": a.paper_claim[0],
+            "says": a.paper_claim[1],
+            "agrees": a.agrees_with_paper,
+        },
+    },
+    # the layout before the serialiser (the verdict, the representative cage's
+    # harmonics, nodes and anisotropy, the paper's claim); the other fields follow
+    order=(
+        "source", "formula", "family", "lattice_type", "symmetry", "representative_cage",
+        "harmonics", "nodes_deg", "anisotropy", "paper", "charges", "ewald", "cages",
+        "warnings",
+    ),
+)  # fmt: skip
 @dataclass(frozen=True)
 class GapAnalysis:
     """Gap symmetry of every cage of one compound, and the compound-level verdict.
+
+    ``to_dict()`` writes ``representative`` as ``"representative_cage"``; for readers
+    the representative cage's ``harmonics``, ``nodes_deg`` and ``anisotropy``, and
+    ``"paper"`` (``claim``, ``says``, ``agrees``); then the fields ``paper_claim`` and
+    ``agrees_with_paper`` that :meth:`from_dict` reads.
 
     Attributes:
         source: the source as given.
@@ -509,7 +531,7 @@ class GapAnalysis:
     family: str
     lattice_type: str | None
     symmetry: str
-    representative: str | None
+    representative: str | None = field(metadata=spec(key="representative_cage"))
     cages: tuple[GapResult, ...]
     charges: Charges
     ewald: EwaldParameters
@@ -533,30 +555,6 @@ class GapAnalysis:
     def representative_result(self) -> GapResult:
         """The representative cage's result (the first cage when all are unconfined)."""
         return self.cage(self.representative) if self.representative else self.cages[0]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form: verdict, its harmonics, nodes and anisotropy, then every cage."""
-        rep = self.representative_result()
-        return {
-            "source": self.source,
-            "formula": self.formula,
-            "family": self.family,
-            "lattice_type": self.lattice_type,
-            "symmetry": self.symmetry,
-            "representative_cage": self.representative,
-            "harmonics": {k: round(v, 5) + 0.0 for k, v in rep.harmonics.items()},
-            "nodes_deg": [round(x, 2) for x in rep.nodes_deg],
-            "anisotropy": round(rep.anisotropy, 5),
-            "paper": {
-                "claim": self.paper_claim[0],
-                "says": self.paper_claim[1],
-                "agrees": self.agrees_with_paper,
-            },
-            "charges": self.charges.to_dict(),
-            "ewald": self.ewald.to_dict(),
-            "cages": [c.to_dict() for c in self.cages],
-            "warnings": list(self.warnings),
-        }
 
 
 def _verdict(results: list[GapResult]) -> tuple[str, str | None]:

@@ -15,14 +15,14 @@ curvature of U at the centre. The definitions are stated in :mod:`confined.predi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from confined.checks import plain_dict
 from confined.errors import ConfinedError
 from confined.predict.ewald import EwaldCell, ions_near
+from confined.serialize import serializable, spec
 
 if TYPE_CHECKING:
     from confined.cages.model import Cage
@@ -46,7 +46,7 @@ HESSIAN_STEP_A: float = 0.02
 _NET_SPECIES = {"cuprate": ("Cu",), "iron-based": ("Fe",)}
 
 
-@plain_dict
+@serializable(order=("label", "centre_A", "e1", "normal", "d_nn_A", "e2"))
 @dataclass(frozen=True)
 class CageFrame:
     """Where a cage's electron sits and the in-plane axes its gap is measured in.
@@ -61,10 +61,10 @@ class CageFrame:
     """
 
     label: str
-    centre_A: np.ndarray
-    e1: np.ndarray
-    e2: np.ndarray
-    normal: np.ndarray
+    centre_A: np.ndarray = field(metadata=spec(shape=(3,)))
+    e1: np.ndarray = field(metadata=spec(shape=(3,)))
+    e2: np.ndarray = field(metadata=spec(shape=(3,)))
+    normal: np.ndarray = field(metadata=spec(shape=(3,)))
     d_nn_A: float
 
     def points(self, u_A: np.ndarray, v_A: np.ndarray, w_A: np.ndarray | float = 0.0) -> np.ndarray:
@@ -73,16 +73,6 @@ class CageFrame:
         v = np.asarray(v_A, dtype=float)[..., None]
         w = np.asarray(w_A, dtype=float)[..., None]
         return self.centre_A + u * self.e1 + v * self.e2 + w * self.normal
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "label": self.label,
-            "centre_A": np.round(self.centre_A, 4).tolist(),
-            "e1": (np.round(self.e1, 5) + 0.0).tolist(),
-            "normal": (np.round(self.normal, 5) + 0.0).tolist(),
-            "d_nn_A": round(self.d_nn_A, 4),
-        }
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

@@ -8,16 +8,16 @@ the ions drawn on it, and the pockets: interior local minima of U at least
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from confined.checks import plain_dict
 from confined.defaults import GAP_GRID, GAP_MAX_GRID
 from confined.errors import ConfinedError, ParameterError
 from confined.predict.ewald import EwaldCell, ions_near
 from confined.predict.gap_frame import CageFrame
+from confined.serialize import serializable, spec
 
 if TYPE_CHECKING:
     from confined.cages.model import Cage
@@ -53,7 +53,7 @@ OFF_PLANE_TOL_A: float = 2.5
 DEFAULT_GRID: int = GAP_GRID
 
 
-@plain_dict
+@serializable
 @dataclass(frozen=True)
 class Pocket:
     """A local minimum of U in the active plane (in the frame of its cage).
@@ -72,18 +72,8 @@ class Pocket:
     r_A: float
     phi_deg: float
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "u_A": round(self.u_A, 4),
-            "v_A": round(self.v_A, 4),
-            "energy_eV": round(self.energy_eV, 5),
-            "r_A": round(self.r_A, 4),
-            "phi_deg": round(self.phi_deg, 2),
-        }
 
-
-@plain_dict
+@serializable
 @dataclass(frozen=True)
 class MapIon:
     """An ion drawn on a map: species, in-plane coordinates and height off the plane (Å)."""
@@ -93,20 +83,31 @@ class MapIon:
     v_A: float
     offset_A: float
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "species": self.species,
-            "u_A": round(self.u_A, 4),
-            "v_A": round(self.v_A, 4),
-            "offset_A": round(self.offset_A, 4),
-        }
+
+def _energy_range(m: PotentialMap) -> list[float | None]:
+    """[min, max] of the finite energies of a map ([None, None] when none is finite)."""
+    finite = m.energy_eV[np.isfinite(m.energy_eV)]
+    if finite.size == 0:
+        return [None, None]
+    return [float(finite.min()), float(finite.max())]
 
 
-@plain_dict
+@serializable(
+    derived={
+        "n": lambda m: len(m.u_A),
+        "half_width_A": lambda m: float(m.u_A[-1]) if len(m.u_A) else None,
+        "energy_range_eV": _energy_range,
+    },
+    # the summary first, as before the serialiser; then the frame and the grid
+    order=("n", "half_width_A", "core_radius_A", "energy_range_eV", "ions", "pockets"),
+)
 @dataclass(frozen=True)
 class PotentialMap:
     """The electron's potential energy on a square grid in a cage's active plane.
+
+    ``to_dict()`` writes the summary first (``n``, ``half_width_A`` and
+    ``energy_range_eV`` derived for readers, the ions and pockets), then the frame
+    and the grid itself (NaN in the cores written as null).
 
     Attributes:
         frame: the cage frame (centre at u = v = 0).
@@ -120,24 +121,12 @@ class PotentialMap:
     """
 
     frame: CageFrame
-    u_A: np.ndarray
-    v_A: np.ndarray
-    energy_eV: np.ndarray
+    u_A: np.ndarray = field(metadata=spec(shape=(-1,)))
+    v_A: np.ndarray = field(metadata=spec(shape=(-1,)))
+    energy_eV: np.ndarray = field(metadata=spec(shape=lambda f: (len(f["u_A"]), len(f["v_A"]))))
     core_radius_A: float
     ions: tuple[MapIon, ...]
     pockets: tuple[Pocket, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready summary (the grid itself is left out)."""
-        finite = self.energy_eV[np.isfinite(self.energy_eV)]
-        return {
-            "n": int(len(self.u_A)),
-            "half_width_A": round(float(self.u_A[-1]), 4),
-            "core_radius_A": self.core_radius_A,
-            "energy_range_eV": [round(float(finite.min()), 4), round(float(finite.max()), 4)],
-            "ions": [i.to_dict() for i in self.ions],
-            "pockets": [p.to_dict() for p in self.pockets],
-        }
 
 
 def find_pockets(u_A: np.ndarray, v_A: np.ndarray, energy_eV: np.ndarray) -> tuple[Pocket, ...]:

@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from confined.analysis import AnalysisResult, analyze, check_analysis_options
-from confined.checks import check_choice, check_pairs, did_you_mean, plain_dict, short
+from confined.checks import check_choice, check_pairs, did_you_mean, short
 from confined.defaults import HEIGHT_RANGE_A, HEIGHT_SOURCES
 from confined.errors import ConfinedError, ParameterError
+from confined.serialize import serializable
+from confined.structure.catalog import freeze
 
 if TYPE_CHECKING:
     from confined.structure.crystal import Crystal
@@ -54,7 +56,7 @@ def check_heights(name: str, overrides: Any) -> dict[str, float]:
     return check_pairs(name, overrides, _phase_names(), what="phase", unit="Å", low=lo, high=hi)
 
 
-@plain_dict
+@serializable
 @dataclass(frozen=True)
 class PhaseSite:
     """One phase of a compound.
@@ -79,22 +81,17 @@ class PhaseSite:
     parity_basis: str
     signs: tuple[str, ...] = ("",)
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "phase": self.phase,
-            "h_A": round(self.h_A, 4),
-            "origin": self.origin,
-            "in_active_plane": self.in_active_plane,
-            "parity_basis": self.parity_basis,
-            "signs": list(self.signs),
-        }
 
-
-@plain_dict
+@serializable(
+    # the keys before the serialiser first; then the analysis, text values and Tc
+    order=("source", "family", "entry_id", "phases", "net_spacing_A", "warnings"),
+)
 @dataclass(frozen=True)
 class PhaseSet:
     """The phases of one source.
+
+    ``text_values`` is kept read-only (mappings as mapping proxies, lists as tuples, as
+    in the catalog), so that a set read back by :meth:`from_dict` equals the original.
 
     Attributes:
         source: the catalog id or path as given.
@@ -118,6 +115,9 @@ class PhaseSet:
     tc_K: float | None = None
     warnings: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text_values", freeze(self.text_values))
+
     def heights(self) -> dict[str, float]:
         """Phase -> height in Å."""
         return {p.phase: p.h_A for p in self.phases}
@@ -136,17 +136,6 @@ class PhaseSet:
             f"phase: {self.source} has no phase {short(phase)}{did_you_mean(str(phase), names)} "
             f"(phases: {', '.join(names)})"
         )
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "source": self.source,
-            "family": self.family,
-            "entry_id": self.entry_id,
-            "phases": [p.to_dict() for p in self.phases],
-            "net_spacing_A": self.net_spacing_A,
-            "warnings": list(self.warnings),
-        }
 
 
 def _defined_in_plane(family: str, phase: str) -> bool:

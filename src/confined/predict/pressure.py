@@ -32,9 +32,10 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from confined import defaults as _d
-from confined.checks import check_real, plain_dict
+from confined.checks import check_real
 from confined.errors import ConfinedError, ParameterError
 from confined.predict.phases import PhaseSet, as_phase_set, resolve_phases
+from confined.serialize import serializable
 from confined.theory.eos import (
     FAMILY_EOS,
     EosParameters,
@@ -166,7 +167,7 @@ def occupied_phases(
     return [high if pi >= transition_gpa else ambient for pi in p]
 
 
-@plain_dict
+@serializable
 @dataclass(frozen=True)
 class PressurePhase:
     """One phase at ambient pressure.
@@ -181,12 +182,8 @@ class PressurePhase:
     h0_A: float
     tc0_K: float
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {"phase": self.phase, "h0_A": round(self.h0_A, 4), "tc0_K": round(self.tc0_K, 3)}
 
-
-@plain_dict
+@serializable
 @dataclass(frozen=True)
 class PressurePoint:
     """All phases at one pressure.
@@ -203,17 +200,8 @@ class PressurePoint:
     tc_K: Mapping[str, float]
     occupied: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "gpa": round(self.gpa, 6),
-            "h_A": {k: round(v, 4) for k, v in self.h_A.items()},
-            "tc_K": {k: round(v, 3) for k, v in self.tc_K.items()},
-            "occupied": self.occupied,
-        }
 
-
-@plain_dict
+@serializable
 @dataclass(frozen=True)
 class PressureCurve:
     """Tc(P) of every phase of one source.
@@ -261,22 +249,6 @@ class PressureCurve:
     def occupied_tc(self) -> np.ndarray:
         """Tc of the occupied phase at every pressure, K."""
         return np.array([pt.tc_K[pt.occupied] for pt in self.curve])
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "source": self.source,
-            "family": self.family,
-            "eos": self.eos.to_dict(),
-            "lambda_K_A2": self.lambda_K_A2,
-            "transition_gpa": self.transition_gpa,
-            "ambient_phase": self.ambient_phase,
-            "ambient_rule": self.ambient_rule,
-            "phases": [p.to_dict() for p in self.phases],
-            "curve": [pt.to_dict() for pt in self.curve],
-            "measured": [dict(m) for m in self.measured],
-            "warnings": list(self.warnings),
-        }
 
 
 def measured_tc_points(text_values: Mapping[str, Any]) -> tuple[dict[str, Any], ...]:

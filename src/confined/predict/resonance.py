@@ -26,10 +26,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from confined import defaults as _d
-from confined.checks import check_real, did_you_mean, plain_dict, short
+from confined.checks import check_real, did_you_mean, short
 from confined.defaults import GAP_RATIO
 from confined.errors import ConfinedError, ParameterError
 from confined.predict.phases import PhaseSet, as_phase_set
+from confined.serialize import serializable
 from confined.theory.relations import (
     K_B_MEV_PER_K,
     gap_from_tc,
@@ -121,7 +122,10 @@ def resonance_from_gap(
     return {p: r * 2.0 * float(gap_from_tc(tc_from_height(h, lam), g)) for p, h in hs.items()}
 
 
-@plain_dict
+@serializable(
+    # the key order before the serialiser
+    order=("phase", "h_A", "energy_meV", "parity", "measured_meV", "parity_basis", "h_origin"),
+)
 @dataclass(frozen=True)
 class ResonanceMode:
     """The spin resonance of one phase.
@@ -146,20 +150,8 @@ class ResonanceMode:
     measured_meV: float | None
     h_origin: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "phase": self.phase,
-            "h_A": round(self.h_A, 4),
-            "energy_meV": round(self.energy_meV, 4),
-            "parity": self.parity,
-            "measured_meV": self.measured_meV,
-            "parity_basis": self.parity_basis,
-            "h_origin": self.h_origin,
-        }
 
-
-@plain_dict
+@serializable
 @dataclass(frozen=True)
 class ResonanceResult:
     """The resonance modes of one source.
@@ -193,16 +185,6 @@ class ResonanceResult:
             f"phase: {self.source} has no mode {short(phase)}{did_you_mean(str(phase), names)} "
             f"(phases: {', '.join(names)})"
         )
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "source": self.source,
-            "family": self.family,
-            "calibration": dict(self.calibration),
-            "modes": [m.to_dict() for m in self.modes],
-            "warnings": list(self.warnings),
-        }
 
 
 def _measured(phase_set: PhaseSet) -> dict[str, float]:

@@ -35,6 +35,7 @@ from typing import Any
 from confined.checks import check_real
 from confined.defaults import MIN_OCCUPANCY
 from confined.errors import CatalogError
+from confined.serialize import serializable
 from confined.structure.crystal import Crystal
 from confined.structure.readers import read_file
 
@@ -46,6 +47,7 @@ __all__ = [
     "list_entries",
     "get_entry",
     "catalog_ids",
+    "freeze",
 ]
 
 #: Quality labels of shipped structures, best evidence first.
@@ -69,24 +71,20 @@ def _data_root() -> Traversable:
     return resources.files(_PACKAGE).joinpath(_DATA_DIR)
 
 
-def _freeze(value: Any) -> Any:
-    """Return a read-only deep copy: dicts become mappingproxies, lists tuples."""
+def freeze(value: Any) -> Any:
+    """A read-only deep copy of JSON-like data: mappings become mapping proxies, lists tuples.
+
+    The form of the catalog's ``paper`` and ``text_values``; data read back from JSON
+    (dicts and lists) is frozen to it again, so that it compares equal.
+    """
     if isinstance(value, Mapping):
-        return MappingProxyType({str(k): _freeze(v) for k, v in value.items()})
+        return MappingProxyType({str(k): freeze(v) for k, v in value.items()})
     if isinstance(value, list | tuple):
-        return tuple(_freeze(v) for v in value)
+        return tuple(freeze(v) for v in value)
     return value
 
 
-def _thaw(value: Any) -> Any:
-    """Inverse of :func:`_freeze`: plain, JSON-ready dicts and lists."""
-    if isinstance(value, Mapping):
-        return {k: _thaw(v) for k, v in value.items()}
-    if isinstance(value, tuple | list):
-        return [_thaw(v) for v in value]
-    return value
-
-
+@serializable(order=("file", "quality", "formula", "reference", "provenance", "note"))
 @dataclass(frozen=True)
 class StructureRecord:
     """One shipped structure file of a catalog entry.
@@ -149,21 +147,21 @@ class StructureRecord:
             crystal = read_file(path, min_occupancy=min_occupancy, reader="pymatgen")
         return dataclasses.replace(crystal, source=self.source)
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary of the record."""
-        return {
-            "file": self.file,
-            "quality": self.quality,
-            "formula": self.formula,
-            "reference": self.reference,
-            "provenance": self.provenance,
-            "note": self.note,
-        }
 
-
+@serializable(
+    derived={"structure": "best_structure"},
+    # the layout before the serialiser: "structure" (the best one) before "structures"
+    order=(
+        "id", "name", "formula", "family", "table", "row", "tc_K", "tc_source", "paper",
+        "text_values", "structure", "structures", "no_structure_reason", "notes", "aliases",
+    ),
+)  # fmt: skip
 @dataclass(frozen=True)
 class CatalogEntry:
     """One compound of the catalog.
+
+    ``to_dict()`` writes ``"structure"``, the best structure (or None), for readers;
+    ``paper`` and ``text_values`` are kept read-only (:func:`freeze`).
 
     Attributes:
         id: short, lowercase, unique, stable identifier (``"ybco"``, ``"sm1111-55"``...).
@@ -199,9 +197,9 @@ class CatalogEntry:
     notes: str = ""
     aliases: tuple[str, ...] = ()
 
-    def __hash__(self) -> int:
-        """Hash by id (ids are unique; the mapping fields are not hashable)."""
-        return hash(("CatalogEntry", self.id))
+    def __post_init__(self) -> None:
+        for name in ("paper", "text_values"):
+            object.__setattr__(self, name, freeze(getattr(self, name)))
 
     @property
     def best_structure(self) -> StructureRecord | None:
@@ -239,27 +237,6 @@ class CatalogEntry:
             raise CatalogError(f"{self.id}: no structure: {self.no_structure_reason}")
         return best.load_crystal(min_occupancy=min_occupancy)
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary; ``structure`` is the best structure (or None)."""
-        best = self.best_structure
-        return {
-            "id": self.id,
-            "name": self.name,
-            "formula": self.formula,
-            "family": self.family,
-            "table": self.table,
-            "row": self.row,
-            "tc_K": self.tc_K,
-            "tc_source": self.tc_source,
-            "paper": _thaw(self.paper),
-            "text_values": _thaw(self.text_values),
-            "structure": best.to_dict() if best is not None else None,
-            "structures": [rec.to_dict() for rec in self.structures],
-            "no_structure_reason": self.no_structure_reason,
-            "notes": self.notes,
-            "aliases": list(self.aliases),
-        }
-
 
 def _entry_from_json(raw: Mapping[str, Any]) -> CatalogEntry:
     try:
@@ -286,8 +263,8 @@ def _entry_from_json(raw: Mapping[str, Any]) -> CatalogEntry:
             row=None if row is None else int(row),
             tc_K=float(raw["tc_K"]),
             tc_source=str(raw.get("tc_source", "")),
-            paper=_freeze(raw.get("paper") or {}),
-            text_values=_freeze(raw.get("text_values") or {}),
+            paper=raw.get("paper") or {},
+            text_values=raw.get("text_values") or {},
             structures=records,
             no_structure_reason=raw.get("no_structure_reason"),
             notes=str(raw.get("notes", "")),

@@ -22,15 +22,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy.optimize import brentq
 
 from confined import defaults as _d
-from confined.checks import check_real, plain_dict
+from confined.checks import check_real
 from confined.errors import ConfinedError, ParameterError
+from confined.serialize import serializable
 
 __all__ = [
     "EosParameters",
@@ -48,7 +48,7 @@ _B0P_RANGE: tuple[float, float] = (0.0, 20.0)
 _X_SCAN = np.geomspace(0.2, 10.0, 4001)
 
 
-@plain_dict
+@serializable
 @dataclass(frozen=True)
 class EosParameters:
     """Equation of state and height scaling of one family.
@@ -65,15 +65,6 @@ class EosParameters:
     b0p: float
     c_share: float
     basis: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "b0_gpa": self.b0_gpa,
-            "b0p": self.b0p,
-            "c_share": self.c_share,
-            "basis": self.basis,
-        }
 
 
 #: Default EOS and c-axis share per family (see docs, "C4, C9, C12, C13: pressure").

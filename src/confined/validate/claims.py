@@ -25,9 +25,10 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from confined.checks import check_real, did_you_mean, plain_dict
+from confined.checks import check_real, did_you_mean
 from confined.defaults import MAX_LAMBDA_K_A2
 from confined.errors import CatalogError, ParameterError
+from confined.serialize import serializable, spec
 from confined.theory.relations import (
     LAMBDA_CU_K_A2,
     LAMBDA_FE_K_A2,
@@ -181,7 +182,7 @@ CLAIMS: Mapping[str, Claim] = MappingProxyType(
 # ------------------------------------------------------------------- the results
 
 
-@plain_dict
+@serializable
 @dataclass(frozen=True)
 class ClaimValue:
     """One computed quantity beside the paper's (and the measured) value.
@@ -200,18 +201,8 @@ class ClaimValue:
     measured: float | None = None
     agrees: bool | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "quantity": self.quantity,
-            "computed": self.computed,
-            "paper": self.paper,
-            "measured": self.measured,
-            "agrees": self.agrees,
-        }
 
-
-@plain_dict
+@serializable
 @dataclass(frozen=True)
 class ClaimCheck:
     """A claim checked: its values and the verdict.
@@ -232,17 +223,6 @@ class ClaimCheck:
     values: tuple[ClaimValue, ...]
     agrees: bool | None
     notes: tuple[str, ...] = field(default=())
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "claim": self.claim,
-            "says": self.says,
-            "compares": self.compares,
-            "values": [v.to_dict() for v in self.values],
-            "agrees": self.agrees,
-            "notes": list(self.notes),
-        }
 
 
 def _number(
@@ -531,7 +511,7 @@ def _check_ceiling() -> ClaimCheck:
     return _check("C13", (value,), (note,))
 
 
-@plain_dict
+@serializable
 @dataclass(frozen=True)
 class AlphaPrediction:
     """C9: the alpha-phase Tc of a compound measured in another phase.
@@ -553,18 +533,6 @@ class AlphaPrediction:
     paper_tc_K: float | None
     measured_tc_K: float
     measured_phase: str | None
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "entry_id": self.entry_id,
-            "h_alpha_A": self.h_alpha_A,
-            "lambda_K_A2": self.lambda_K_A2,
-            "tc_K": round(self.tc_K, 3),
-            "paper_tc_K": self.paper_tc_K,
-            "measured_tc_K": self.measured_tc_K,
-            "measured_phase": self.measured_phase,
-        }
 
 
 def alpha_prediction(
@@ -610,10 +578,12 @@ def alpha_prediction(
     )
 
 
-@plain_dict
+@serializable
 @dataclass(frozen=True)
 class AlphaCeiling:
     """C13: the iron-based alpha-phase Tc ceiling.
+
+    ``to_dict()`` writes each candidate as ``{"entry_id", "h_alpha_A", "tc_K"}``.
 
     Attributes:
         tc_K: the ceiling, K.
@@ -632,27 +602,13 @@ class AlphaCeiling:
     entry_id: str
     h_alpha_A: float
     lambda_K_A2: float
-    candidates: tuple[tuple[str, float, float], ...]
+    candidates: tuple[tuple[str, float, float], ...] = field(
+        metadata=spec(row_keys=("entry_id", "h_alpha_A", "tc_K"))
+    )
     catalog_tc_K: float | None
     all_rows_tc_K: float
     all_rows_entry_id: str
     definition: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "tc_K": round(self.tc_K, 3),
-            "entry_id": self.entry_id,
-            "h_alpha_A": self.h_alpha_A,
-            "lambda_K_A2": self.lambda_K_A2,
-            "candidates": [
-                {"entry_id": i, "h_alpha_A": h, "tc_K": round(t, 3)} for i, h, t in self.candidates
-            ],
-            "catalog_tc_K": self.catalog_tc_K,
-            "all_rows_tc_K": round(self.all_rows_tc_K, 3),
-            "all_rows_entry_id": self.all_rows_entry_id,
-            "definition": self.definition,
-        }
 
 
 def alpha_ceiling(*, lambda_K_A2: float | None = None) -> AlphaCeiling:

@@ -12,15 +12,14 @@ Pressures in GPa, heights in Å, temperatures in K, lambda in K·Å².
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from confined.checks import plain_dict
 from confined.errors import ConfinedError, ParameterError
 from confined.predict.phases import resolve_phases
 from confined.predict.pressure import measured_tc_points
+from confined.serialize import serializable, spec
 from confined.theory.eos import EosParameters, eos_for_family, heights_under_pressure, volume_ratio
 from confined.theory.relations import lambda_for_family, tc_from_height
 
@@ -31,10 +30,44 @@ __all__ = ["HG1223_ID", "Hg1223Check", "hg1223_pressure_check"]
 HG1223_ID: str = "hg1223"
 
 
-@plain_dict
+@serializable(
+    # the grouped layout of the output before the serialiser, for readers (with the
+    # rises and errors); the fields themselves follow
+    derived={
+        "measured_rise_K": "measured_rise_K",
+        "eos_default": lambda c: {
+            "h_A": c.eos_h_A,
+            "tc_K": c.eos_tc_K,
+            "rise_K": c.eos_rise_K,
+            "error_K": c.eos_error_K,
+            "error_pct": c.eos_error_pct,
+            "tc_at_apical_gpa_K": c.eos_tc_at_apical_gpa_K,
+        },
+        "what_if_h_follows_apical_cu_o": lambda c: {
+            "apical_gpa": c.apical_gpa,
+            "apical_ratio": c.apical_ratio,
+            "tc_at_apical_gpa_K": c.whatif_tc_at_apical_gpa_K,
+            "equivalent_c_share": c.whatif_c_share,
+            "tc_K": c.whatif_tc_K,
+            "rise_K": c.whatif_rise_K,
+            "error_K": c.whatif_error_K,
+            "error_pct": c.whatif_error_pct,
+        },
+    },
+    order=(
+        "phase", "height_source", "h0_A", "lambda_K_A2", "eos", "tc0_K", "measured_tc0_K",
+        "measured_gpa", "measured_tc_K", "measured_rise_K", "eos_default",
+        "what_if_h_follows_apical_cu_o", "comparisons", "sources",
+    ),
+)  # fmt: skip
 @dataclass(frozen=True)
 class Hg1223Check:
     """HgBa2Ca2Cu3O8 under pressure: the theory against data it was not tuned to.
+
+    ``to_dict()`` writes, for readers, ``measured_rise_K`` and the groups
+    ``eos_default`` (a) and ``what_if_h_follows_apical_cu_o`` (b) with their rises and
+    errors, and every comparison as ``{"gpa", "measured_tc_K", "eos_tc_K",
+    "whatif_tc_K"}``; then the other fields.
 
     Attributes:
         phase: the phase used (alpha, the one Table I uses).
@@ -76,7 +109,9 @@ class Hg1223Check:
     whatif_tc_at_apical_gpa_K: float
     whatif_c_share: float
     whatif_tc_K: float
-    comparisons: tuple[tuple[float, float, float, float], ...] = ()
+    comparisons: tuple[tuple[float, float, float, float], ...] = field(
+        default=(), metadata=spec(row_keys=("gpa", "measured_tc_K", "eos_tc_K", "whatif_tc_K"))
+    )
     sources: tuple[str, ...] = ()
 
     @property
@@ -113,49 +148,6 @@ class Hg1223Check:
     def whatif_rise_K(self) -> float:
         """(b) predicted Tc(measured_gpa) − Tc(0), K."""
         return self.whatif_tc_K - self.tc0_K
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        r = _round
-        return {
-            "phase": self.phase,
-            "height_source": self.height_source,
-            "h0_A": r(self.h0_A, 4),
-            "lambda_K_A2": self.lambda_K_A2,
-            "eos": self.eos.to_dict(),
-            "tc0_K": r(self.tc0_K),
-            "measured_tc0_K": self.measured_tc0_K,
-            "measured_gpa": self.measured_gpa,
-            "measured_tc_K": self.measured_tc_K,
-            "measured_rise_K": r(self.measured_rise_K),
-            "eos_default": {
-                "h_A": r(self.eos_h_A, 4),
-                "tc_K": r(self.eos_tc_K),
-                "rise_K": r(self.eos_rise_K),
-                "error_K": r(self.eos_error_K),
-                "error_pct": r(self.eos_error_pct, 2),
-                "tc_at_apical_gpa_K": r(self.eos_tc_at_apical_gpa_K),
-            },
-            "what_if_h_follows_apical_cu_o": {
-                "apical_gpa": self.apical_gpa,
-                "apical_ratio": r(self.apical_ratio, 5),
-                "tc_at_apical_gpa_K": r(self.whatif_tc_at_apical_gpa_K),
-                "equivalent_c_share": r(self.whatif_c_share, 4),
-                "tc_K": r(self.whatif_tc_K),
-                "rise_K": r(self.whatif_rise_K),
-                "error_K": r(self.whatif_error_K),
-                "error_pct": r(self.whatif_error_pct, 2),
-            },
-            "comparisons": [
-                {"gpa": g, "measured_tc_K": m, "eos_tc_K": r(a), "whatif_tc_K": r(b)}
-                for g, m, a, b in self.comparisons
-            ],
-            "sources": list(self.sources),
-        }
-
-
-def _round(value: float, digits: int = 3) -> float:
-    return round(float(value), digits)
 
 
 def hg1223_pressure_check(heights: str = "structure") -> Hg1223Check:

@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 
 from confined.cages import CageParams, find_cages
-from confined.checks import plain_dict
 from confined.errors import ConfinedError, OutputError
+from confined.serialize import serializable
 from confined.theory import lambda_for_family, lambda_from_tc, tc_from_height
 
 __all__ = [
@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 
-@plain_dict
+@serializable
 @dataclass(frozen=True)
 class StructureHeights:
     """Heights measured on one structure of a compound.
@@ -53,21 +53,43 @@ class StructureHeights:
     h_A: dict[str, float]
     error: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "file": self.file,
-            "quality": self.quality,
-            "provenance": self.provenance,
-            "h_A": _round(self.h_A),
-            "error": self.error,
-        }
+
+def _best_structure_summary(row: TableRow) -> dict[str, str] | None:
+    best = row.best_structure
+    if best is None:
+        return None
+    return {"file": best.file, "quality": best.quality, "provenance": best.provenance}
 
 
-@plain_dict
+@serializable(
+    # the row as before the serialiser: the heights, lambdas and best phases on the
+    # paper's and on the structure's heights, and the best structure, derived for
+    # readers (null without structure heights)
+    derived={
+        "h_structure_A": lambda r: r.h_structure_A or None,
+        "h_diff_A": lambda r: r.h_diff_A() if r.h_structure_A else None,
+        "lambda_K_A2": lambda r: r.lambdas(r.h_paper_A),
+        "lambda_structure_K_A2": lambda r: r.lambdas(r.h_structure_A) if r.h_structure_A else None,
+        "best_phase_paper_h": lambda r: r.best_phase(r.h_paper_A),
+        "best_phase_structure_h": lambda r: r.best_phase(r.h_structure_A),
+        "structure": _best_structure_summary,
+        "h_spread_A": lambda r: r.h_spread_A(),
+    },
+    order=(
+        "table", "id", "compound", "family", "tc_K", "h_paper_A", "h_structure_A", "h_diff_A",
+        "lambda_K_A2", "lambda_structure_K_A2", "lambda_paper_K_A2", "phase_used",
+        "best_phase_paper_h", "best_phase_structure_h", "structure", "structures",
+        "h_spread_A", "no_structure_reason",
+    ),
+)  # fmt: skip
 @dataclass(frozen=True)
 class TableRow:
     """One compound of Table I or II.
+
+    ``to_dict()`` writes, for readers, ``h_structure_A``, ``h_diff_A``,
+    ``lambda_K_A2`` (Tc·h² on the paper's heights), ``lambda_structure_K_A2``, the
+    best phases on both sets of heights, ``structure`` (file, quality and provenance
+    of the best structure) and ``h_spread_A``; then ``lambda_family_K_A2``.
 
     Attributes:
         table: "I" or "II".
@@ -137,54 +159,18 @@ class TableRow:
                 out[p] = max(vals) - min(vals)
         return out
 
-    def to_dict(self) -> dict[str, Any]:
-        """One row of the JSON tables (keys as documented in the README)."""
-        best = self.best_structure
-        hs = self.h_structure_A
-        return {
-            "table": self.table,
-            "id": self.id,
-            "compound": self.compound,
-            "family": self.family,
-            "tc_K": self.tc_K,
-            "h_paper_A": _round(self.h_paper_A),
-            "h_structure_A": _round(hs) if hs else None,
-            "h_diff_A": _round(self.h_diff_A()) if hs else None,
-            "lambda_K_A2": _round(self.lambdas(self.h_paper_A), 1),
-            "lambda_structure_K_A2": _round(self.lambdas(hs), 1) if hs else None,
-            "lambda_paper_K_A2": self.lambda_paper_K_A2,
-            "phase_used": self.phase_used,
-            "best_phase_paper_h": self.best_phase(self.h_paper_A),
-            "best_phase_structure_h": self.best_phase(hs) if hs else None,
-            "structure": None
-            if best is None
-            else {"file": best.file, "quality": best.quality, "provenance": best.provenance},
-            "structures": [s.to_dict() for s in self.structures],
-            "h_spread_A": _round(self.h_spread_A()),
-            "no_structure_reason": self.no_structure_reason,
-        }
 
-
-@plain_dict
+@serializable
 @dataclass(frozen=True)
 class Tables:
-    """Tables I and II and their summary."""
+    """Tables I and II and their summary.
+
+    ``to_dict()`` is ``{"table1": [...], "table2": [...], "summary": {...}}``.
+    """
 
     table1: tuple[TableRow, ...]
     table2: tuple[TableRow, ...]
     summary: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        """``{"table1": [...], "table2": [...], "summary": {...}}``."""
-        return {
-            "table1": [r.to_dict() for r in self.table1],
-            "table2": [r.to_dict() for r in self.table2],
-            "summary": self.summary,
-        }
-
-
-def _round(d: dict[str, float], nd: int = 4) -> dict[str, float]:
-    return {k: round(float(v), nd) for k, v in d.items()}
 
 
 def lambda_stats(values: Sequence[float]) -> dict[str, float | int]:
@@ -491,7 +477,7 @@ def write_tables(tables: Tables, out_dir: str | Path) -> list[Path]:
         OutputError: the folder cannot be made or a file cannot be written:
             "cannot write PATH: <reason>" (no permission, a full disk, a file in the way).
     """
-    from confined.checks import check_path, check_type, plain_json
+    from confined.checks import check_path, check_type
 
     check_type("tables", tables, Tables, "the Tables of reproduce_tables()")
     out = check_path("out_dir", out_dir)
@@ -508,7 +494,7 @@ def write_tables(tables: Tables, out_dir: str | Path) -> list[Path]:
         w.writeheader()
         w.writerows(_csv_rows(tables))
 
-    doc = json.dumps(plain_json(tables.to_dict()), indent=2, allow_nan=False)
+    doc = json.dumps(tables.to_dict(), indent=2, allow_nan=False)
     for path, content in ((paths[0], _markdown(tables)), (paths[1], write_csv), (paths[2], doc)):
         try:
             # newline="" for the CSV module; the text files get "\n" either way

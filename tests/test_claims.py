@@ -87,15 +87,23 @@ def test_gap_claims_rule() -> None:
 
 def test_c5_c7_c8_gap_symmetry_on_the_catalog() -> None:
     c5, c7, c8 = (check_claim(c) for c in ("C5", "C7", "C8"))
-    assert [v.computed for v in c5.values] == ["anisotropic s"] * len(GAP_CLAIM_ENTRY_IDS["C5"])
+    v5, v7, v8 = _values(c5), _values(c7), _values(c8)
+    for e in GAP_CLAIM_ENTRY_IDS["C5"]:
+        assert v5[f"gap symmetry of {e}"].computed == "anisotropic s"
+        # beside the verdict: the smallest rho (fraction of d_nn) where C5 holds
+        onset = v5[f"smallest rho / nearest-ion where C5 holds for {e}"]
+        assert 0.5 < onset.computed <= 1.0 and onset.agrees is None
     assert c5.agrees is False  # nodeless at the default radius: not d_x2-y2
-    v7 = _values(c7)
-    assert (
-        v7["gap symmetry of nb"].computed == "d_x2-y2" and v7["gap symmetry of nb"].agrees is False
-    )
+    # Nb averaged over its equivalent cages: anisotropic s (d_x2-y2 with the old rule)
+    assert v7["gap symmetry of nb"].computed == "anisotropic s"
+    assert v7["gap symmetry of nb"].agrees is False
     assert all(v7[f"gap symmetry of {e}"].agrees is None for e in ("pb", "zn", "re"))
     assert c7.agrees is False
-    assert c8.agrees is True and {v.computed for v in c8.values} == {"anisotropic s"}
+    # C8: BKFA and LaFeAsO agree through their beta cages; monolayer FeSe's only phase
+    # does not confine (docs/theory.md, the criteria)
+    assert v8["gap symmetry of bkfa"].agrees is True and v8["gap symmetry of la1111"].agrees
+    assert v8["gap symmetry of fese-monolayer"].agrees is False and c8.agrees is False
+    assert any("alpha+: unconfined (no gap (unconfined)" in n for n in c8.notes)
 
 
 def test_judge_gap_fills_what_predict_gap_leaves_open() -> None:

@@ -5,9 +5,11 @@ neither for iron-based cages (C8). The point-charge computation with the documen
 definitions (confined.predict.gap) gives, at the default radius rho = 0.5·d_nn:
 cuprates nodeless anisotropic s with the minima on the diagonals and the maxima on
 the Cu–O bonds; nodes on the diagonals appear only for rho >= 0.95·d_nn (YBCO) or
-0.85·d_nn (Hg-1201); Nb nodal (d_x2-y2-like, nodes towards the equatorial Nb),
+0.85·d_nn (Hg-1201); Nb anisotropic s averaged over its symmetry-equivalent cages
+(d_x2-y2-like with the old own-octahedron rule, nodes towards the equatorial Nb),
 Pb, Zn, Re unconfined (the octahedral hole is a maximum of U in jellium); iron-based
-alpha cages unconfined, beta cages anisotropic s. The tests assert those numbers.
+alpha cages unconfined, beta cages anisotropic s. The tests assert those numbers;
+tests/test_gap_readings.py the label against rho, the readings and the verdicts.
 """
 
 from __future__ import annotations
@@ -160,21 +162,42 @@ def test_values_in_3d_around_the_hg1201_cage(results: dict) -> None:
 # ---------------------------------------------------------------- elements (C7)
 
 
-def test_bcc_niobium_is_nodal_before_and_after_the_six_fold_average(results: dict) -> None:
-    """C7 disagrees: the in-plane barrier is negative towards the equatorial Nb."""
-    res = results["nb"]
+def test_bcc_niobium_own_octahedron_rule_is_nodal() -> None:
+    """The old rule: the in-plane barrier is negative towards the equatorial Nb."""
+    res = predict_gap("nb", grid=None, element_average="own-octahedron")
     c = res.cages[0]
     assert res.lattice_type == "BCC" and res.symmetry == "d_x2-y2"
     assert res.agrees_with_paper is False
     assert _close_to(c.nodes_deg, DIAGONALS, 3.0)
     oa = c.orientation_average
-    assert oa is not None and oa.n_orientations == 6
+    assert oa is not None and oa.n_orientations == 6 and oa.rule == "own-octahedron"
     assert oa.anisotropy_single == pytest.approx(1.0)
     assert oa.anisotropy_averaged == pytest.approx(1.0)
     assert oa.anisotropy_sphere == pytest.approx(1.0)
     assert oa.barrier_max_eV == pytest.approx(0.128, abs=2e-3)
     assert c.barrier_eV.min() == pytest.approx(-0.281, abs=2e-3)
     assert c.delta0_meV is None and c.delta_meV is None
+
+
+def test_bcc_niobium_equivalent_cages_fill_the_nodes(results: dict) -> None:
+    """The default: the reference barrier rotated onto x, y, z; its bond lobes fill the nodes."""
+    res = results["nb"]
+    c = res.cages[0]
+    oa = c.orientation_average
+    assert oa is not None and oa.rule == "equivalent-cages" and oa.n_orientations == 6
+    # the planes averaged are the cube's (the equivalent cages), not the octahedron's own
+    axes = {tuple(float(x) for x in np.round(np.abs(n), 9)) for n in oa.normals}
+    assert axes == {(1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0)}
+    assert res.symmetry == "anisotropic s" and c.nodes_deg == ()
+    # the synthetic case of test_orientation_average_of_three_orthogonal_planes: on the
+    # reference plane Delta_avg = (Delta(phi) + Delta(0))/2, so 1/3 with nodes in Delta
+    assert c.anisotropy == pytest.approx(1.0 / 3.0, abs=1e-6)
+    assert oa.other_rule_symmetry == "d_x2-y2"
+    assert oa.own_planes_barrier_max_eV[0] == pytest.approx(oa.barrier_max_eV)
+    assert all(b < 0 for b in oa.own_planes_barrier_max_eV[1:])
+    assert "contain the reference (apex) axis" in oa.explanation
+    assert "<= 0" in oa.explanation
+    assert res.agrees_with_paper is False  # anisotropic s is not the isotropic s of C7
 
 
 @pytest.mark.parametrize(("cid", "lattice"), [("pb", "FCC"), ("zn", "HCP"), ("re", "HCP")])
@@ -226,7 +249,8 @@ def test_iron_pnictides_alpha_unconfined_beta_anisotropic_s(
 def test_monolayer_fese_has_no_confining_cage(results: dict) -> None:
     res = results["fese-monolayer"]
     assert res.symmetry == "unconfined" and res.representative is None
-    assert res.agrees_with_paper is None
+    # the C8 criterion: its only phase has no confining cage (not by construction)
+    assert res.agrees_with_paper is False
     assert all(c.symmetry == "unconfined" for c in res.cages)
 
 
@@ -346,14 +370,14 @@ def test_figure_has_content(tmp_path) -> None:
     assert {s for s, *_ in data.ions} >= {"Cu", "O"}
     assert data.colour_limits_eV[0] < data.colour_limits_eV[1]
     fig = render_gap_figure(data)
-    assert len(fig.axes) == 3  # map, colour bar, polar
+    assert len(fig.axes) == 4  # map, colour bar, polar, label against rho
     path = write_gap_figure(res, tmp_path / "gap.png")
     img = imread(path)
     h, w = img.shape[:2]
     assert w > 1000 and h > 500
     rgb = img[..., :3]
     non_white = np.any(rgb < 0.95, axis=-1).mean()
-    assert non_white > 0.3
+    assert non_white > 0.2  # the map and the polar plot; the rho-scan panel is mostly lines
     assert len(np.unique((rgb * 255).astype(int).reshape(-1, 3), axis=0)) > 200
     with pytest.raises(ConfinedError, match="png or .svg"):
         write_gap_figure(res, tmp_path / "gap.pdf")

@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 from scipy import constants as sc
 
+from confined import defaults
 from confined.cli import main
-from confined.errors import ConfinedError
+from confined.errors import ConfinedError, ParameterError
 from confined.mechanism._rng import ensure_rng
 from confined.mechanism.meissner import (
     image_force_N,
@@ -35,9 +36,13 @@ from confined.mechanism.order import (
     thermal_order_mean_abs,
 )
 from confined.mechanism.states import (
+    COMPUTED,
+    IMPOSED,
+    IMPOSED_BY_STATE,
     ConfinedLattice,
     attenuated_drift_profile,
     cage_lattice,
+    cage_well_meV,
     classify_state,
     default_sweep_temperatures,
     four_states,
@@ -53,6 +58,9 @@ from confined.mechanism.states import (
 
 E_FIELD = 1.0e8  # V/m
 SQRT_PI_2 = math.sqrt(math.pi / 2)
+A_LATTICE = 3.85  # Å, the default lattice constant (the cage's in-plane size)
+#: the old well (issue 10): hbar·omega = Delta; its displacements leave the cage
+GAP = {"well": "gap"}
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -62,10 +70,17 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def reference_stiffness() -> float:
-    """k = m_e·(Delta/hbar)², Delta = 2.14·k_B·Tc, Tc = 1320/3.672² (independent of the code)."""
+    """The "gap" well: k = m_e·(Delta/hbar)², Delta = 2.14·k_B·Tc, Tc = 1320/3.672²."""
     tc = 1320.0 / 3.6720**2
     delta_J = 2.14 * sc.k * tc
     return sc.m_e * (delta_J / sc.hbar) ** 2
+
+
+def cage_stiffness() -> float:
+    """The default "cage" well: hbar·omega = 3·pi²·hbar²/(2·m_e·a²), k = m_e·omega²."""
+    a = A_LATTICE * 1e-10
+    omega = 3 * math.pi**2 * sc.hbar / (2 * sc.m_e * a * a)
+    return sc.m_e * omega**2
 
 
 # --------------------------------------------------------------------------- C22: Eq. 9
@@ -130,7 +145,7 @@ def test_thermal_ensemble_scales_as_one_over_sqrt_n(seed: int) -> None:
 
 def test_order_report_thermal_ensemble_vanishes_on_the_lattice() -> None:
     """The normal state of the lattice: average P = 0, |P| ~ sigma·sqrt(pi/2N) over seeds."""
-    lat = cage_lattice(2500)
+    lat = cage_lattice(2500, **GAP)
     t = 2 * lat.tc_K
     sigma = math.sqrt(sc.k * t / reference_stiffness()) * 1e10
     p = np.array([simulate_state(lat, t, 0.0, s).order_parameter_eA for s in range(200)])
@@ -161,8 +176,9 @@ def test_classify_state() -> None:
     assert classify_state(1e-9, 0.0, 1e6) == "metallic"  # a good conductor
 
 
-def test_well_parameters_follow_the_cage() -> None:
-    lat = cage_lattice(10_000)
+def test_gap_well_parameters_follow_the_gap() -> None:
+    lat = cage_lattice(10_000, **GAP)
+    assert lat.well == "gap"
     assert lat.tc_K == pytest.approx(1320.0 / 3.672**2, rel=1e-12)  # 97.9 K
     assert lat.stiffness_N_per_m == pytest.approx(reference_stiffness(), rel=1e-9)
     assert lat.drift_A(E_FIELD) == pytest.approx(
@@ -191,7 +207,7 @@ def test_insulating_state_is_exactly_zero() -> None:
 def test_superconducting_state_has_maximal_order_and_zero_resistance(
     dtype: str, rel: float
 ) -> None:
-    lat = cage_lattice(40_000, dtype=dtype)
+    lat = cage_lattice(40_000, dtype=dtype, **GAP)
     a = sc.e * E_FIELD / reference_stiffness() * 1e10
     o = simulate_state(lat, 0.3 * lat.tc_K, E_FIELD, 0)
     assert o.state == "superconducting"
@@ -211,7 +227,7 @@ def test_superconducting_state_has_maximal_order_and_zero_resistance(
 
 
 def test_normal_state_obeys_equipartition() -> None:
-    lat = cage_lattice(100_000)
+    lat = cage_lattice(100_000, **GAP)
     t = 1.5 * lat.tc_K
     o = simulate_state(lat, t, 0.0, 3)
     assert o.state == "normal"
@@ -223,7 +239,8 @@ def test_normal_state_obeys_equipartition() -> None:
 
 
 def test_metallic_state_loses_energy_and_has_resistance() -> None:
-    lat = cage_lattice(10_000)
+    # the gap well: A >> sigma, the regime where the drift reaches the probes
+    lat = cage_lattice(10_000, **GAP)
     s = sample_state(lat, 2.0 * lat.tc_K, E_FIELD, 5)
     o = measure_state(s)
     assert o.state == "metallic"
@@ -266,7 +283,7 @@ def test_no_leak_means_no_loss() -> None:
 
 
 def test_resistance_sweep_drops_to_zero_at_tc() -> None:
-    lat = cage_lattice(10_000)
+    lat = cage_lattice(10_000, **GAP)
     temps = default_sweep_temperatures(lat.tc_K, 30)
     assert temps[0] > 0 and np.isclose(temps, lat.tc_K, rtol=1e-12, atol=0).sum() == 1
     sw = resistance_sweep(lat, temps, E_FIELD, 11)
@@ -291,6 +308,114 @@ def test_good_conductor_never_superconducts() -> None:
     assert states == ["normal", "normal", "metallic", "metallic"]  # never (a), never (e)
     cage = [s.state for s in four_states(ref, E_FIELD, 0)]
     assert cage == ["insulating", "normal", "metallic", "superconducting"]
+
+
+def test_default_well_is_the_cage_and_its_displacements_stay_inside_it() -> None:
+    """Issue 10: drift and thermal rms of the defaults lie below the cage size a."""
+    assert defaults.STATES_WELL == "cage" and defaults.STATES_LATTICE_A == A_LATTICE
+    lat = cage_lattice(10_000)
+    assert lat.well == "cage" and lat.lattice_A == A_LATTICE
+    # hbar·omega = 3·pi²·hbar²/(2·m_e·a²) = 7.611 eV, k = 121.8 N/m (from constants)
+    hw = 3 * math.pi**2 * sc.hbar**2 / (2 * sc.m_e * (A_LATTICE * 1e-10) ** 2) / sc.e * 1e3
+    assert lat.hbar_omega_meV == pytest.approx(hw, rel=1e-12)
+    assert cage_well_meV(A_LATTICE) == pytest.approx(hw, rel=1e-12)
+    assert hw == pytest.approx(7610.7, rel=1e-4)
+    assert lat.stiffness_N_per_m == pytest.approx(cage_stiffness(), rel=1e-9)
+    assert lat.stiffness_N_per_m == pytest.approx(121.79, rel=1e-3)
+    # the scales from the defaults: drift at the default field, rms at Tc and 3·Tc
+    drift = sc.e * defaults.STATES_FIELD_V_PER_M / cage_stiffness() * 1e10
+    rms_tc = math.sqrt(sc.k * lat.tc_K / cage_stiffness()) * 1e10
+    rms_3tc = math.sqrt(3 * sc.k * lat.tc_K / cage_stiffness()) * 1e10
+    assert lat.drift_A(defaults.STATES_FIELD_V_PER_M) == pytest.approx(drift, rel=1e-9)
+    assert drift == pytest.approx(1.3156e-3, rel=1e-3)
+    assert rms_tc == pytest.approx(0.03331, rel=1e-3) and rms_3tc == pytest.approx(
+        0.05770, rel=1e-3
+    )
+    for length in (drift, rms_tc, rms_3tc, lat.zero_point_rms_A):
+        assert length < A_LATTICE / 2 < A_LATTICE
+    # the run: the report's scales and the sampled displacements themselves
+    report = states_report(2500, sweep=True, sweep_points=12, rng=3)
+    scales = report.to_dict()["scales"]
+    assert scales["well"] == "cage" and scales["confined"] is True
+    assert scales["cage_size_A"] == A_LATTICE and scales["confinement_bound_A"] == A_LATTICE / 2
+    assert scales["drift_A"] == pytest.approx(drift, rel=1e-9)
+    assert scales["thermal_rms_at_tc_A"] == pytest.approx(rms_tc, rel=1e-9)
+    assert scales["thermal_rms_max_A"] == pytest.approx(rms_3tc, rel=1e-9)  # the sweep's 3·Tc
+    assert report.warnings == ()
+    for obs, sample in zip(report.states, report.samples, strict=True):
+        assert obs.drift_A < A_LATTICE / 2 and obs.thermal_rms_A < A_LATTICE / 2
+        # every sampled electron stays well inside its cell (max of 5000 draws ~ 4·sigma)
+        assert float(np.abs(sample.displacement_A).max()) < A_LATTICE / 10
+
+
+def test_gap_well_leaves_the_cage_and_says_so() -> None:
+    report = states_report(2500, rng=0, **GAP)
+    scales = report.scales()
+    assert scales["well"] == "gap" and scales["confined"] is False
+    assert scales["drift_A"] == pytest.approx(233.8, rel=1e-3)
+    assert scales["thermal_rms_at_tc_A"] == pytest.approx(14.04, rel=1e-3)
+    (warning,) = report.warnings
+    assert warning.startswith("not confined") and "3.85 Å" in warning
+    with pytest.raises(ParameterError, match="well"):
+        states_report(100, well="box")
+    with pytest.raises(ParameterError, match="well"):
+        cage_lattice(100, well="Cage")
+
+
+def test_default_resistance_above_tc_is_the_computed_part() -> None:
+    """Cage well: A << sigma, so each column leaks about half its energy: R ~ Z_in above Tc."""
+    lat = cage_lattice(10_000)
+    temps = default_sweep_temperatures(lat.tc_K, 30)
+    sw = resistance_sweep(lat, temps, E_FIELD, 11)
+    below = temps < lat.tc_K
+    assert np.all(sw.resistance_ohm[below] == 0.0)  # imposed
+    z_in = lat.input_impedance_ohm  # m_e·omega·a²/e² = 6.082e4 ohm for the square lattice
+    assert z_in == pytest.approx(math.sqrt(cage_stiffness() * sc.m_e) * 3.85e-10**2 / sc.e**2)
+    assert z_in == pytest.approx(6.082e4, rel=1e-3)
+    # computed: the drift dies within a few columns, W(c1) ~ 2^-25, R = Z_in·(1 − 1e-7)
+    assert np.all(sw.resistance_ohm[~below] > 0.999 * z_in)
+    assert np.all(sw.resistance_ohm[~below] <= z_in)
+    o = simulate_state(lat, 2 * lat.tc_K, E_FIELD, 1)
+    assert o.expected_leak_fraction == pytest.approx(0.5, abs=1e-3)
+    # A(c + 1) = A(c)·sqrt(1/2): W ∝ exp(−x/ell) with ell = a/ln 2 = 5.55 Å
+    assert o.energy_decay_length_A == pytest.approx(A_LATTICE / math.log(2), rel=0.05)
+
+
+def test_imposed_parts_are_labelled_everywhere(capsys, tmp_path) -> None:
+    """JSON "imposed" (report, states, sweeps), terminal text and the figure say it."""
+    code, out, err = run(
+        capsys, "mechanism", "states", "--n", "400", "--sweep", "--sweep-points", "6", "--json"
+    )
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["imposed"] == list(IMPOSED) and doc["computed"] == list(COMPUTED)
+    assert any(line.startswith("R = 0 below Tc") for line in doc["imposed"])
+    assert any("good conductor (C24): Tc = 0 K set" in line for line in doc["imposed"])
+    assert doc["computed"][0].startswith("R above Tc")
+    by_state = {s["state"]: s["imposed"] for s in doc["states"]}
+    assert by_state == {k: list(v) for k, v in IMPOSED_BY_STATE.items()}
+    assert "V = 0, R = 0" in by_state["superconducting"] and by_state["metallic"] == []
+    for sw in doc["sweeps"]:
+        below = [t < sw["tc_K"] for t in sw["temperatures_K"]]
+        assert sw["imposed_points"] == below
+        assert sw["imposed"][0].startswith(f"R = 0 at the {sum(below)} temperatures below Tc")
+    assert doc["sweeps"][1]["imposed"][-1] == "Tc = 0 K set (good conductor, C24)"
+    code, out, err = run(capsys, "mechanism", "states", "--n", "400")
+    assert code == 0, err
+    assert "imposed (set by the model, not computed):" in out
+    assert "R = 0 below Tc" in out and "confined" in out and "a = 3.85 Å" in out
+    code, out, _ = run(capsys, "mechanism", "states", "--n", "400", "--well", "gap")
+    assert code == 0 and "NOT confined" in out and "warning: not confined" in out
+    from confined.plot.mechanism_states import render_states, states_plot_data
+
+    data = states_plot_data(states_report(400, sweep=True, sweep_points=6, rng=1))
+    assert data.caption and data.caption[0].startswith("imposed, not computed")
+    assert [bool(p.imposed) for p in data.panels] == [True, False, False, True]
+    svg = tmp_path / "s.svg"
+    render_states(data).savefig(svg)
+    text = svg.read_text()
+    for needle in ("R = 0 below Tc is imposed", "R = 0 imposed", "imposed: σ = 0, same A"):
+        assert needle in text, needle
 
 
 def test_same_seed_same_sample_other_seed_differs() -> None:

@@ -124,7 +124,8 @@ def test_parse_gpa_range() -> None:
 
 
 def test_kfe2se2_beta_and_alpha_beside_measured() -> None:
-    curve = predict_pressure("kfe2se2", parse_gpa_range("0:20:0.5"))
+    # C12 is stated on the paper's text heights (the default takes the structure)
+    curve = predict_pressure("kfe2se2", parse_gpa_range("0:20:0.5"), heights="text")
     tc0 = {p.phase: p.tc0_K for p in curve.phases}
     h0 = {p.phase: p.h0_A for p in curve.phases}
     assert h0 == {"alpha": 2.836, "beta": 3.534}
@@ -140,7 +141,9 @@ def test_kfe2se2_beta_and_alpha_beside_measured() -> None:
 
 
 def test_occupied_phase_switches_at_transition() -> None:
-    curve = predict_pressure("kfe2se2", parse_gpa_range("0:20:0.5"), transition_gpa=12.0)
+    curve = predict_pressure(
+        "kfe2se2", parse_gpa_range("0:20:0.5"), heights="text", transition_gpa=12.0
+    )
     occ = [(pt.gpa, pt.occupied) for pt in curve.curve]
     assert all(o == "beta" for g, o in occ if g < 12.0)
     assert all(o == "alpha" for g, o in occ if g >= 12.0)
@@ -191,7 +194,7 @@ def test_tc_rises_monotonically_with_pressure(source: str, heights: str, eos: di
 
 
 def test_lambda_and_eos_overrides() -> None:
-    c = predict_pressure("kfe2se2", [0.0, 10.0], lambda_K_A2=420, b0_gpa=30.7)
+    c = predict_pressure("kfe2se2", [0.0, 10.0], heights="text", lambda_K_A2=420, b0_gpa=30.7)
     assert c.lambda_K_A2 == 420
     assert c.phases[1].tc0_K == pytest.approx(420 / 3.534**2)
     assert c.eos.b0_gpa == 30.7 and c.eos.b0p == 4.0 and "set by the user" in c.eos.basis
@@ -289,7 +292,16 @@ def test_catalog_pressure_points_carry_sources() -> None:
 
 def test_cli_json(capsys) -> None:
     code, out, err = run(
-        capsys, "pressure", "kfe2se2", "--gpa", "0:20:0.5", "--transition", "12", "--json"
+        capsys,
+        "pressure",
+        "kfe2se2",
+        "--heights",
+        "text",
+        "--gpa",
+        "0:20:0.5",
+        "--transition",
+        "12",
+        "--json",
     )
     assert code == 0, err
     d = json.loads(out)
@@ -306,7 +318,9 @@ def test_cli_json(capsys) -> None:
         "phase": "beta",
         "h0_A": 3.534,
         "tc0_K": pytest.approx(32.028, abs=1e-3),
+        "h_origin": "paper text",
     }
+    assert d["height_source"] == "paper text"
     assert len(d["curve"]) == 41
     first, last = d["curve"][0], d["curve"][-1]
     assert set(first) == {"gpa", "h_A", "tc_K", "occupied"}
@@ -316,9 +330,12 @@ def test_cli_json(capsys) -> None:
 
 
 def test_cli_table(capsys) -> None:
-    code, out, _ = run(capsys, "pressure", "kfe2se2", "--gpa", "0:4:2", "--transition", "2")
+    code, out, _ = run(
+        capsys, "pressure", "kfe2se2", "--heights", "text", "--gpa", "0:4:2", "--transition", "2"
+    )
     assert code == 0
     assert "Tc beta (K)" in out and "32.03" in out and "49.73" in out and "measured" in out
+    assert "heights: paper text; alpha 2.8360 Å (paper text), beta 3.5340 Å (paper text)" in out
 
 
 @pytest.mark.parametrize(
@@ -354,7 +371,17 @@ def _pixels(path) -> np.ndarray:
 def test_figure_has_content(capsys, tmp_path) -> None:
     png = tmp_path / "kfs.png"
     code, _, err = run(
-        capsys, "pressure", "kfe2se2", "--gpa", "0:20:0.5", "--transition", "12", "--out", str(png)
+        capsys,
+        "pressure",
+        "kfe2se2",
+        "--heights",
+        "text",
+        "--gpa",
+        "0:20:0.5",
+        "--transition",
+        "12",
+        "--out",
+        str(png),
     )
     assert code == 0, err
     assert "wrote" in err

@@ -85,3 +85,70 @@ def test_lambda_by_structure_quality(tables) -> None:
     assert by_q["experimental"]["n"] >= 3
     assert by_q["experimental"]["mean"] == pytest.approx(398, rel=0.05)
     assert by_q["DFT-relaxed"]["mean"] > 1.15 * by_q["experimental"]["mean"]
+
+
+def test_best_phase_is_labelled_post_hoc_with_its_chance_level(tables) -> None:
+    """Issue 10: "best" knows Tc; a phase drawn at random per row matches with prod(1/n_i)."""
+    from fractions import Fraction
+
+    from confined.validate.tables import BEST_PHASE_RULE
+
+    assert BEST_PHASE_RULE.startswith("post hoc") and "by construction" in BEST_PHASE_RULE
+    expected_all = {"table1": Fraction(1, 32), "table2": Fraction(1, 18432)}  # 2^5; 2^11·3^2
+    for key, rows in (("table1", tables.table1), ("table2", tables.table2)):
+        block = tables.summary[key]["paper_h"]
+        assert block["best_phase_rule"] == BEST_PHASE_RULE
+        # the paper's picks are reproduced by construction: 8/8 and 13/13
+        assert block["best_phase_equals_paper_pick"] == f"{len(rows)}/{len(rows)}"
+        chance = block["chance_of_matching_paper_pick"]
+        n = [len(r.h_paper_A) for r in rows]
+        assert chance["phases_per_row"] == n
+        p_all = Fraction(1)
+        for n_i in n:
+            p_all /= n_i
+        assert p_all == expected_all[key]
+        assert chance["p_all_match_exact"] == str(p_all)
+        assert chance["p_all_match"] == float(p_all)
+        assert chance["expected_matches"] == pytest.approx(sum(1 / n_i for n_i in n), rel=1e-15)
+        # every row matched: P(at least all) is P(all)
+        assert chance["observed"] == len(rows) and chance["p_at_least_observed"] == float(p_all)
+    assert tables.summary["table1"]["paper_h"]["chance_of_matching_paper_pick"]["p_all_match"] == (
+        0.03125
+    )
+    assert tables.summary["table2"]["paper_h"]["chance_of_matching_paper_pick"][
+        "p_all_match"
+    ] == pytest.approx(5.4253e-5, rel=1e-4)
+    # structure heights: only the rows with a structure; the pick must be among their phases
+    block = tables.summary["table2"]["structure_h"]
+    used = [r for r in tables.table2 if r.h_structure_A]
+    chance = block["chance_of_matching_paper_pick"]
+    assert chance["phases_per_row"] == [len(r.h_structure_A) for r in used]
+    assert chance["observed"] == int(block["best_phase_equals_paper_pick"].split("/")[0])
+
+
+def test_pick_chance_is_the_exact_poisson_binomial() -> None:
+    from confined.validate.tables import pick_chance
+
+    c = pick_chance([2, 2, 3], [True, True, True], 2)
+    # by hand, p = (1/2, 1/2, 1/3): P(3) = 1/12; P(exactly 2) = 1/4·2/3 + 2·(1/4·1/3) = 1/3;
+    # P(at least 2) = 1/3 + 1/12 = 5/12
+    assert c["p_all_match_exact"] == "1/12"
+    assert c["p_at_least_observed_exact"] == "5/12"
+    assert c["expected_matches"] == pytest.approx(1 + 1 / 3)
+    assert pick_chance([1, 2], [True, False], 1)["p_all_match"] == 0.0  # pick absent: no chance
+    assert pick_chance([1, 1], [True, True], 2)["p_all_match_exact"] == "1"
+
+
+def test_terminal_and_markdown_say_post_hoc_and_chance(tables, tmp_path) -> None:
+    from rich.console import Console
+
+    from confined.report import print_tables
+    from confined.validate.tables import write_tables
+
+    con = Console(record=True, width=250)
+    print_tables(tables, con)
+    text = " ".join(con.export_text().split())  # unwrapped
+    assert "best (post hoc)" in text
+    assert "p = 1/32 = 0.0312" in text and "p = 1/18432 = 5.43e-05" in text
+    md = write_tables(tables, tmp_path)[0].read_text(encoding="utf-8")
+    assert "best, post hoc (paper h)" in md and "probability 1/32" in md and "1/18432" in md

@@ -12,12 +12,14 @@ before any source is read, since a bad option would fail every source alike).
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -45,6 +47,10 @@ from confined.serialize import fields_from_dict, fields_to_dict, serializable
 from confined.structure.crystal import Crystal
 from confined.theory import gap_from_tc, lambda_for_family, tc_from_height
 
+if TYPE_CHECKING:
+    from confined.structure.catalog import CatalogEntry, StructureRecord
+    from confined.structure.sources import Resolved
+
 __all__ = [
     "CagePrediction",
     "AnalysisResult",
@@ -54,6 +60,7 @@ __all__ = [
     "analyze_crystal",
     "analyze_many",
     "check_analysis_options",
+    "check_measured_tc",
 ]
 
 #: CIF readers of ``analyze(reader=...)`` and ``--reader``.
@@ -83,6 +90,11 @@ class CagePrediction:
 
 #: The keys of a cage finder's result that AnalysisResult.to_dict() writes at its top level.
 _CAGE_KEYS = ("reason", "lattice_type", "net_spacing_A", "stacking", "layers")
+#: What the catalog (or the user) knows of the structure, written last (issue 10).
+_CATALOG_KEYS = (
+    "catalog_id", "structure_file", "measured_tc_K", "measured_tc_source", "undoped_parent",
+    "structure_note",
+)  # fmt: skip
 
 
 @serializable
@@ -96,6 +108,10 @@ class AnalysisResult:
     (``tc_pred_K``, ``gap_meV``), full precision. ``AnalysisResult.from_dict`` reads
     it back to an equal result.
 
+    Every height of an analysis is measured on the structure (``height_source``
+    "structure" in the JSON, ``h_origin`` "structure" per cage): the other commands
+    take the same heights by default (:data:`~confined.defaults.HEIGHT_SOURCE`).
+
     Attributes:
         source: the source as given (path, catalog id, "<Structure>").
         formula: reduced formula of the ordered crystal (None on error).
@@ -106,6 +122,22 @@ class AnalysisResult:
         gap_ratio: Delta/(k_B·Tc) used.
         warnings: loading and geometry warnings.
         error: one-line message when the source could not be analysed.
+        catalog_id: the catalog entry of the structure: the id given, or the entry
+            that ships this file (a shipped file or a byte-identical copy); None for
+            every other source.
+        structure_file: the catalog's file (``"<family>/<name>.cif"``) when
+            ``catalog_id`` is set.
+        measured_tc_K: the measured Tc shown beside the prediction: the user's
+            (``measured_tc_K=`` of :func:`analyze`), else the catalog entry's; None
+            when neither knows one (nothing is guessed for a user's file).
+        measured_tc_source: where ``measured_tc_K`` comes from ("user", or
+            "catalog ID: ..."); None without a value.
+        undoped_parent: True when the catalog's file is the undoped parent of the
+            entry's superconductor (it does not superconduct itself; the entry's Tc
+            is the doped compound's), False for the catalog's other files, None when
+            the catalog does not know the structure.
+        structure_note: one line on what the structure is against the measured
+            compound (parent, doping not modelled), from the catalog; None otherwise.
     """
 
     #: Version of the JSON form (src/confined/schemas/analysis-<version>.schema.json):
@@ -120,6 +152,12 @@ class AnalysisResult:
     gap_ratio: float = GAP_RATIO
     warnings: tuple[str, ...] = field(default=())
     error: str | None = None
+    catalog_id: str | None = None
+    structure_file: str | None = None
+    measured_tc_K: float | None = None
+    measured_tc_source: str | None = None
+    undoped_parent: bool | None = None
+    structure_note: str | None = None
 
     @property
     def family(self) -> str | None:
@@ -140,9 +178,12 @@ class AnalysisResult:
 
         Keys: ``schema_version``, ``source``, ``formula``, ``family``, ``reason``,
         ``lattice_type``, ``net_spacing_A``, ``stacking``, ``layers``, ``cages`` (each
-        with ``tc_pred_K`` and ``gap_meV``), ``cage_warnings`` (the cage finder's own,
-        also in ``warnings``), ``lambda_K_A2``, ``gap_ratio``, ``warnings``, ``error``.
-        Every key is always there (null or empty when there is no value).
+        with ``tc_pred_K``, ``gap_meV`` and ``h_origin``), ``cage_warnings`` (the cage
+        finder's own, also in ``warnings``), ``lambda_K_A2``, ``gap_ratio``,
+        ``warnings``, ``error``, ``height_source``, ``catalog_id``, ``structure_file``,
+        ``measured_tc_K``, ``measured_tc_source``, ``undoped_parent``,
+        ``structure_note``. Every key is always there (null or empty when there is no
+        value).
 
         Raises:
             ValueError: ``predictions`` is not one per cage.
@@ -161,6 +202,7 @@ class AnalysisResult:
             for c, p in zip(ca["cages"], base["predictions"], strict=True):
                 c["tc_pred_K"] = p["tc_pred_K"]
                 c["gap_meV"] = p["gap_meV"]
+                c["h_origin"] = "structure"  # derived: an analysis measures its heights
                 cages.append(c)
             d["cages"] = cages
             d["cage_warnings"] = ca["warnings"]
@@ -168,6 +210,9 @@ class AnalysisResult:
             d.update({k: None for k in _CAGE_KEYS})
             d.update({"layers": [], "cages": [], "cage_warnings": []})
         for k in ("lambda_K_A2", "gap_ratio", "warnings", "error"):
+            d[k] = base[k]
+        d["height_source"] = None if ca is None else "structure"
+        for k in _CATALOG_KEYS:
             d[k] = base[k]
         return d
 
@@ -205,7 +250,7 @@ class AnalysisResult:
                     preds.append(fields_from_dict(CagePrediction, p))
             predictions = tuple(preds)
         keys = ("source", "formula", "lambda_K_A2", "gap_ratio", "warnings", "error")
-        base = {k: data[k] for k in keys if k in data}
+        base = {k: data[k] for k in (*keys, *_CATALOG_KEYS) if k in data}
         return fields_from_dict(cls, {**base, "cages": cages, "predictions": predictions})
 
 
@@ -345,11 +390,16 @@ def analyze(
     min_occupancy: float = MIN_OCCUPANCY,
     max_atoms: int | None = MAX_ATOMS,
     stage: StageCallback | None = None,
+    measured_tc_K: Mapping[str, float] | None = None,
 ) -> AnalysisResult:
     """Analyse one structure and predict Tc and gap of every phase.
 
     A structure without confinement layers is an answer: family ``"none"`` and
-    ``cages.reason`` say why.
+    ``cages.reason`` say why. What the catalog knows of the structure is set beside
+    the prediction: the entry's measured Tc and whether the file is the undoped
+    parent of the superconductor (``catalog_id``, ``measured_tc_K``,
+    ``undoped_parent``, ``structure_note``); a file the catalog does not ship gets
+    nothing but what ``measured_tc_K`` gives.
 
     Args:
         source: a path (CIF, POSCAR, pymatgen JSON), a catalog id, a pymatgen
@@ -364,6 +414,10 @@ def analyze(
             runaway inputs); None for no cap.
         stage: called with a short description as each stage starts ("reading X",
             "finding cages in X (N atoms)"), e.g. to show progress.
+        measured_tc_K: source -> measured Tc in K (>= 0; 0 for a compound that does
+            not superconduct), e.g. read from a user's table: shown beside the
+            prediction instead of the catalog's. A key matches the source as given
+            (the path string or catalog id) or its file name.
 
     Raises:
         ParameterError: an argument out of its domain or of the wrong type.
@@ -378,16 +432,80 @@ def analyze(
         max_atoms=max_atoms,
     )
     check_callable("stage", stage)
-    return _analyze_one(source, opts, stage)
+    measured = check_measured_tc(measured_tc_K)
+    return _analyze_one(source, opts, stage, measured)
 
 
-def _analyze_one(source: Any, opts: AnalysisOptions, stage: StageCallback | None) -> AnalysisResult:
+def check_measured_tc(measured_tc_K: Any) -> dict[str, float]:
+    """The ``measured_tc_K`` of :func:`analyze`: source names to Tc in K, each >= 0.
+
+    Raises:
+        ParameterError: not a mapping of names to finite numbers >= 0.
+    """
+    return check_pairs(
+        "measured_tc_K", measured_tc_K, None, what="source", unit="K", positive=False, low=0.0
+    )
+
+
+def _analyze_one(
+    source: Any,
+    opts: AnalysisOptions,
+    stage: StageCallback | None,
+    measured: Mapping[str, float] | None = None,
+) -> AnalysisResult:
     if stage is not None:
         stage(f"reading {_short(_label(source))}")
-    crystal = _to_crystal(
+    resolved = _resolve(
         source, reader=opts.reader, min_occupancy=opts.min_occupancy, max_atoms=opts.max_atoms
     )
-    return _analyze_checked(crystal, opts, stage)
+    assert resolved.crystal is not None  # need_crystal: never None
+    res = _analyze_checked(resolved.crystal, opts, stage)
+    return _with_catalog(res, source, resolved, measured or {})
+
+
+def _with_catalog(
+    res: AnalysisResult, source: Any, resolved: Resolved, measured: Mapping[str, float]
+) -> AnalysisResult:
+    """The result with what the catalog (and the user's measured Tc) knows of its structure."""
+    found = _catalog_record(source, resolved)
+    extra: dict[str, Any] = {}
+    if found is not None:
+        entry, rec = found
+        extra.update(
+            catalog_id=entry.id,
+            structure_file=rec.file,
+            measured_tc_K=float(entry.tc_K),
+            measured_tc_source=f"catalog {entry.id}: {entry.tc_source}",
+            undoped_parent=rec.undoped_parent,
+            structure_note=_structure_note(entry, rec),
+        )
+    label = _label(source)
+    user = measured.get(label, measured.get(Path(label).name) if label else None)
+    if user is not None:
+        extra.update(measured_tc_K=float(user), measured_tc_source="user")
+    return dataclasses.replace(res, **extra) if extra else res
+
+
+def _catalog_record(source: Any, resolved: Resolved) -> tuple[CatalogEntry, StructureRecord] | None:
+    """The catalog entry and file of a source: a catalog id, or a file the catalog ships."""
+    if resolved.entry is not None:
+        best = resolved.entry.best_structure
+        return None if best is None else (resolved.entry, best)
+    if isinstance(source, str | os.PathLike) and isinstance(os.fspath(source), str):
+        from confined.structure.catalog import find_record
+
+        return find_record(os.fspath(source))
+    return None  # a structure object: the catalog knows nothing of it
+
+
+def _structure_note(entry: CatalogEntry, rec: StructureRecord) -> str | None:
+    """One line on what a catalog file is against its entry's measured compound."""
+    if rec.undoped_parent:
+        return (
+            f"{rec.file}: {rec.doping}; the measured Tc {entry.tc_K:g} K ({entry.tc_source}) "
+            f"is the catalog entry's ({entry.name}), not this structure's"
+        )
+    return f"{rec.file}: {rec.doping}" if rec.doping else None
 
 
 def analyze_many(
@@ -401,6 +519,7 @@ def analyze_many(
     max_atoms: int | None = MAX_ATOMS,
     progress: Callable[[AnalysisResult], None] | None = None,
     stage: StageCallback | None = None,
+    measured_tc_K: Mapping[str, float] | None = None,
 ) -> list[AnalysisResult]:
     """Analyse several sources; a bad one gets ``error`` set and never stops the rest.
 
@@ -417,6 +536,7 @@ def analyze_many(
         max_atoms: as for :func:`analyze`.
         progress: called with each result as it is done.
         stage: as for :func:`analyze`, for every source.
+        measured_tc_K: as for :func:`analyze` (source -> measured Tc in K).
 
     Raises:
         ParameterError: ``sources`` is a single string or path (``"ybco"`` would be
@@ -433,10 +553,11 @@ def analyze_many(
     )
     check_callable("progress", progress)
     check_callable("stage", stage)
+    measured = check_measured_tc(measured_tc_K)
     out = []
     for src in items:
         try:
-            res = _analyze_one(src, opts, stage)
+            res = _analyze_one(src, opts, stage, measured)
         except ConfinedError as exc:
             res = AnalysisResult(source=_label(src), error=one_line(exc, 10_000))
         except MemoryError:
@@ -471,12 +592,19 @@ def _short(label: str, keep: int = 40) -> str:
     return text if len(text) <= 2 * keep + 1 else f"{text[:keep]}…{text[-keep:]}"
 
 
+def _resolve(
+    source: Any, *, reader: str, min_occupancy: float, max_atoms: int | None = MAX_ATOMS
+) -> Resolved:
+    """The resolved source (crystal and catalog entry), by the one resolver (caps included)."""
+    from confined.structure.sources import resolve_source
+
+    checked: Any = reader  # one of READERS, checked by the caller
+    return resolve_source(source, reader=checked, min_occupancy=min_occupancy, max_atoms=max_atoms)
+
+
 def _to_crystal(
     source: Any, *, reader: str, min_occupancy: float, max_atoms: int | None = MAX_ATOMS
 ) -> Crystal:
     """The crystal of any source, by the one resolver (caps included, a Crystal too)."""
-    from confined.structure.sources import resolve_source
-
-    return resolve_source(
-        source, reader=reader, min_occupancy=min_occupancy, max_atoms=max_atoms
-    ).crystal  # type: ignore[return-value]  # need_crystal: never None
+    res = _resolve(source, reader=reader, min_occupancy=min_occupancy, max_atoms=max_atoms)
+    return res.crystal  # type: ignore[return-value]  # need_crystal: never None

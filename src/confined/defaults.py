@@ -24,7 +24,13 @@ __all__ = [
     "SAME_CAGE_TOL_A",
     "DEFAULT_REPORT_DIR",
     "HEIGHT_SOURCES",
+    "HEIGHT_SOURCE",
+    "HEIGHT_AUTO_ORDER",
     "ARC_FRACTION",
+    "FERMI_GAP_SHAPES",
+    "FERMI_GAP_SHAPE",
+    "FERMI_ZONES",
+    "FERMI_ZONE",
     "STANDARD_GRAVITY_M_PER_S2",
     "MAGNET_REMANENCE_T",
     "MAGNET_DENSITY_KG_PER_M3",
@@ -34,6 +40,8 @@ __all__ = [
     "STATES_ENTRY",
     "STATES_LATTICE_A",
     "STATES_FIELD_V_PER_M",
+    "STATES_WELLS",
+    "STATES_WELL",
     "LAMBDA_FAMILIES",
     "HEIGHT_RANGE_A",
     "MAX_MESSAGE_CHARS",
@@ -124,11 +132,37 @@ SAME_CAGE_TOL_A: float = 0.02
 
 DEFAULT_REPORT_DIR: str = "confined-report"
 
-#: Where per-phase heights come from (predict.phases): auto = text, else table, else structure.
+#: Where per-phase heights come from (predict.phases): "auto" (:data:`HEIGHT_AUTO_ORDER`),
+#: or one source only: the structure, the paper's table, the paper's text.
 HEIGHT_SOURCES: tuple[str, ...] = ("auto", "structure", "table", "text")
+#: The one default height source of analyze, resonance, fermi and pressure (issue 10):
+#: "auto" = the structure when the source has one (analyze can measure nothing else),
+#: else the paper's text, else its table; the source used is named in every output.
+HEIGHT_SOURCE: str = "auto"
+#: The order "auto" tries (docs/theory.md, "Heights for predictions"): the text before the
+#: table because the text's heights are the paper's own measurements of a cited structure
+#: (C10: CaKFe4As4 from the c and z of ref. [29]).
+HEIGHT_AUTO_ORDER: tuple[str, ...] = ("structure", "text", "table")
 
 #: C17: the Fermi arc is the part of a cuprate contour where Delta(phi) < ARC_FRACTION·Delta_max.
 ARC_FRACTION: float = 0.25
+#: C5, C17: the angular gap shape along a cuprate Fermi contour (predict.fermi):
+#: "computed" = Delta(phi) of the cage's own electrostatics (predict.gap at its default
+#: radius), "dwave" = the imposed Delta_max·|cos 2phi| of the paper's claim C5.
+FERMI_GAP_SHAPES: tuple[str, ...] = ("computed", "dwave")
+#: The default is the package's own result; without a structure the image falls back on
+#: "dwave" and says so.
+FERMI_GAP_SHAPE: str = "computed"
+#: C14–C16: the Brillouin zone of an iron-based image: "2-Fe" = the zone of the
+#: two-Fe cell (edge sqrt(2)·a_Fe, axes along the Fe-square diagonals), where the
+#: X-electron rings sit at the corners M = (pi/a, pi/a) as the paper draws them
+#: (Figs. 5b, 7c); "1-Fe" = the zone of the Fe square net (edge a_Fe, axes along
+#: Fe–Fe), where the same rings sit at X = (pi/a, 0). Cuprates have one: "CuO2".
+FERMI_ZONES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {"iron-based": ("2-Fe", "1-Fe"), "cuprate": ("CuO2",)}
+)
+#: The zone drawn unless one is asked for: the paper's (its figures and C14's "M (pi, pi)").
+FERMI_ZONE: Mapping[str, str] = MappingProxyType({"iron-based": "2-Fe", "cuprate": "CuO2"})
 
 # C25, Meissner balance (mechanism.meissner)
 #: g, m/s² (standard gravity, = scipy.constants.g).
@@ -149,9 +183,18 @@ COOLING_HEIGHT_M: float = 10e-3
 STATES_ENTRY: tuple[str, str] = ("ybco", "alpha")
 #: Square-lattice constant, Å: the CuO2 plaquette edge of YBa2Cu3O7 (a 3.82, b 3.89), rounded.
 STATES_LATTICE_A: float = 3.85
-#: Applied field, V/m. For the default cage the drift is then A = 234 Å against a
-#: thermal rms of 14 Å at Tc (A²/sigma² = 279): the energy travels hundreds of cells.
+#: Applied field, V/m (a strong local field, far below the k·a/e ≈ 3·10^11 V/m that
+#: would push an electron out of its cage). With the default "cage" well the drift is
+#: A = 1.3e-3 Å and the thermal rms 0.033 Å at Tc, both well inside the cage
+#: (a/2 = 1.9 Å); with the "gap" well (issue 10: the old default) A = 234 Å and
+#: sigma = 14 Å, far outside it (docs/theory.md, C23, C24).
 STATES_FIELD_V_PER_M: float = 1.0e8
+#: How the stiffness of each electron's harmonic well is set (mechanism.states):
+#: "cage" = the level spacing of an electron in a box of the cage's in-plane size a,
+#: hbar·omega = 3·pi²·hbar²/(2·m_e·a²) (7.61 eV for a = 3.85 Å); "gap" = hbar·omega =
+#: Delta = GAP_RATIO·k_B·Tc (18 meV for YBa2Cu3O7), whose displacements leave the cage.
+STATES_WELLS: tuple[str, ...] = ("cage", "gap")
+STATES_WELL: str = "cage"
 
 # ----------------------------------------------------------------------------------
 # Domains and size caps of the options (checked in the API, shared by the CLI)

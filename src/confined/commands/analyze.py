@@ -32,6 +32,7 @@ ANALYZE_OPTIONS: dict[str, str] = {
     "reader": "--reader",
     "min_occupancy": "--min-occupancy",
     "max_atoms": "--max-atoms",
+    "measured_tc_K": "--measured-tc",
 }
 
 
@@ -55,6 +56,14 @@ ANALYZE_OPTIONS: dict[str, str] = {
     help="Sites with a lower total occupancy are treated as empty (0 to 1).",
 )
 @max_atoms_option
+@click.option(
+    "--measured-tc",
+    "measured_tc",
+    multiple=True,
+    metavar="SOURCE=K",
+    help="Measured Tc of a source (as given, or its file name), shown beside the "
+    "prediction instead of the catalog's, e.g. --measured-tc La2CuO4.cif=0 (repeatable).",
+)
 @api_names(**ANALYZE_OPTIONS)
 def analyze(
     sources: tuple[str, ...],
@@ -64,16 +73,21 @@ def analyze(
     reader: str,
     min_occupancy: float,
     max_atoms: int,
+    measured_tc: tuple[str, ...] = (),
 ) -> None:
     """Find family, layers and confinement cages of structure FILEs or catalog ids.
 
     A structure without confinement layers is an answer (family none and the
-    reason). The exit code is 2 when a source could not be read, after every
-    result that could be computed has been printed.
+    reason). Heights are measured on the structure. Beside the prediction: the
+    measured Tc (--measured-tc, else the catalog entry's) and, for a catalog file
+    that is the undoped parent of a superconductor, that caveat. The exit code is 2
+    when a source could not be read, after every result that could be computed has
+    been printed.
     """
     from confined.analysis import analyze_many
 
     lam = parse_pairs(lambdas, "--lambda")
+    measured = _parse_measured(measured_tc)
     with _Progress(len(sources)) as prog:
         results = analyze_many(
             list(sources),
@@ -84,6 +98,7 @@ def analyze(
             max_atoms=max_atoms_value(max_atoms),
             progress=prog.tick,
             stage=prog.stage,
+            measured_tc_K=measured,
         )
     if as_json:
         echo_json({"results": [r.to_dict() for r in results]})
@@ -100,6 +115,35 @@ def analyze(
             bad += 1
     if bad:
         sys.exit(EXIT_BAD_INPUT)
+
+
+def _parse_measured(values: tuple[str, ...]) -> dict[str, float]:
+    """``--measured-tc SOURCE=K`` values: split at the last "=" (a path may hold one).
+
+    Raises:
+        click.UsageError: no "=", an empty source, a value that is no number, or one
+            source given twice. The domain (finite, >= 0) is checked by the API.
+    """
+    out: dict[str, float] = {}
+    for v in values:
+        key, sep, num = v.rpartition("=")
+        key = key.strip()
+        try:
+            if not sep or not key or not num.strip():
+                raise ValueError
+            number = float(num)
+        except ValueError:
+            raise click.UsageError(
+                f"--measured-tc {v!r}: expected SOURCE=NUMBER (K), e.g. --measured-tc ybco=93",
+                ctx=click.get_current_context(silent=True),
+            ) from None
+        if key in out:
+            raise click.UsageError(
+                f"--measured-tc: {key} given twice",
+                ctx=click.get_current_context(silent=True),
+            )
+        out[key] = number
+    return out
 
 
 class _Progress:

@@ -22,11 +22,35 @@ from confined.commands.options import (
 )
 from confined.plot._figure import check_figure_path
 
-__all__ = ["command", "MAP_ARRAY_KEYS"]
+__all__ = ["command", "MAP_ARRAY_KEYS", "READINGS"]
 
 #: The grid of each cage's potential map (n² numbers per cage): in ``--json`` only
 #: with ``--arrays``, as the time series of ``mechanism fdtd``.
 MAP_ARRAY_KEYS = ("u_A", "v_A", "energy_eV")
+
+#: The readings of the gap the command offers, option -> (choices, default), spelled
+#: out here so that ``confined --help`` imports no numpy; tests/test_gap_readings.py
+#: checks them against confined.predict.gap and confined.validate.claims.
+READINGS: dict[str, tuple[tuple[str, ...], str]] = {
+    "rho_reference": (("nearest-ion", "in-plane-ion", "pocket"), "nearest-ion"),
+    "ion_set": (("all", "active-plane"), "all"),
+    "gap_definition": (("circle", "ray"), "circle"),
+    "element_average": (("equivalent-cages", "own-octahedron"), "equivalent-cages"),
+    "metal_model": (("jellium", "hole-electrons"), "jellium"),
+    "c8_reading": (("label", "symmetry-class"), "label"),
+}
+
+
+def _reading(name: str, help_text: str) -> Any:
+    choices, default = READINGS[name]
+    return click.option(
+        "--" + name.replace("_", "-"),
+        name,
+        type=HintedChoice(list(choices)),
+        default=default,
+        show_default=True,
+        help=help_text,
+    )
 
 
 @click.command("gap")
@@ -88,6 +112,34 @@ MAP_ARRAY_KEYS = ("u_A", "v_A", "energy_eV")
     is_flag=True,
     help="With --json: also each cage's map grid (u_A, v_A, energy_eV), the whole result.",
 )
+@_reading(
+    "rho_reference",
+    "What --rho-fraction is a fraction of: the 3D nearest ion, the nearest in-plane ion "
+    "(O of a CuO2 plaquette) or the Fig. 1b pocket (where U peaks along the valley).",
+)
+@_reading(
+    "ion_set",
+    "Ions of the potential: all, or only those of each cage's active plane (the CuO2 plane).",
+)
+@_reading(
+    "gap_definition",
+    "Barrier on a circle of radius rho, or per ray: the lowest U − U(centre) from rho to "
+    "where the ray enters an ion core (a node where U drops below U(centre)).",
+)
+@_reading(
+    "element_average",
+    "Elements (C7): average over the symmetry-equivalent cages, or over the vertex axes of "
+    "the electron's own octahedron (the rule before).",
+)
+@_reading(
+    "metal_model",
+    "Elements: ions in a uniform electron background (jellium), or an electron on every "
+    "octahedral hole (rock-salt-like).",
+)
+@_reading(
+    "c8_reading",
+    "C8's 'neither s nor d': not the label s or d_x2-y2, or no s-type label at all.",
+)
 @max_atoms_option
 @api_names(
     charges="--charges",
@@ -98,6 +150,12 @@ MAP_ARRAY_KEYS = ("u_A", "v_A", "energy_eV")
     gap_ratio="--gap-ratio",
     cage="--cage",
     max_atoms="--max-atoms",
+    rho_reference="--rho-reference",
+    ion_set="--ion-set",
+    gap_definition="--gap-definition",
+    element_average="--element-average",
+    metal_model="--metal-model",
+    c8_reading="--c8-reading",
 )
 def command(
     source: str,
@@ -112,6 +170,12 @@ def command(
     gap_ratio: float,
     arrays: bool = False,
     max_atoms: int = defaults.MAX_ATOMS,
+    rho_reference: str = READINGS["rho_reference"][1],
+    ion_set: str = READINGS["ion_set"][1],
+    gap_definition: str = READINGS["gap_definition"][1],
+    element_average: str = READINGS["element_average"][1],
+    metal_model: str = READINGS["metal_model"][1],
+    c8_reading: str = READINGS["c8_reading"][1],
 ) -> None:
     """Gap symmetry of every cage of SOURCE from the Ewald potential of its ions."""
     if out is not None:
@@ -132,8 +196,14 @@ def command(
             gap_ratio=gap_ratio,
             max_atoms=max_atoms_value(max_atoms),
             stage=stage,
+            rho_reference=rho_reference,
+            ion_set=ion_set,
+            gap_definition=gap_definition,
+            element_average=element_average,
+            metal_model=metal_model,
         )
-    result = judge_gap(prediction)  # the paper's claim (C5, C7, C8) and the verdict
+    # the paper's claim (C5, C7, C8) and the verdict, every cage at every radius
+    result = judge_gap(prediction, c8_reading=c8_reading)
     if cage is not None:
         result.cage(cage)  # ParameterError for an unknown label, before any output
     failed = None
@@ -170,6 +240,25 @@ def _num(x: float) -> str:
     return "0.000" if text == "-0.000" else text
 
 
+def _runs_text(fractions: Any, labels: tuple[str, ...]) -> str:
+    """The label along the scan: "0.05–0.25 s | 0.3–0.9 anisotropic s | 0.95–1 d_x2-y2"."""
+    parts: list[str] = []
+    start = 0
+    for k in range(1, len(labels) + 1):
+        if k == len(labels) or labels[k] != labels[start]:
+            a, b = float(fractions[start]), float(fractions[k - 1])
+            span = f"{a:g}" if a == b else f"{a:g}–{b:g}"
+            parts.append(f"{span} {labels[start]}")
+            start = k
+    return " | ".join(parts)
+
+
+def _holds_text(runs: tuple[tuple[float, float], ...]) -> str:
+    if not runs:
+        return "at no scanned rho"
+    return "at rho " + ", ".join(f"{a:.3g} Å" if a == b else f"{a:.3g}–{b:.3g} Å" for a, b in runs)
+
+
 def _print(result: Any) -> None:
 
     from rich.table import Table
@@ -178,14 +267,53 @@ def _print(result: Any) -> None:
 
     con = make_console()
     claim, says = result.paper_claim
-    agrees = {True: "agrees", False: "disagrees", None: "no verdict"}[result.agrees_with_paper]
+    opts = result.options
+    ref = opts.rho_reference if opts is not None else "nearest-ion"
+    frac = opts.rho_fraction if opts is not None else float("nan")
     con.print(
         f"[bold]{result.source}[/bold] ({result.formula})  family: [bold]{result.family}[/bold]"
-        f"  gap symmetry: [bold]{result.symmetry}[/bold]"
+        f"  gap symmetry: [bold]{result.symmetry}[/bold] (at rho = {frac:g} × {ref})"
     )
-    if claim:
-        con.print(f"  paper ({claim}): {says}  ->  {agrees}")
-    qs = ", ".join(f"{k} {v:+.3g}" for k, v in result.charges.by_element.items())
+    v = result.verdict
+    if claim and v is not None:
+        agrees = {True: "agrees", False: "disagrees", None: "no verdict"}[v.agrees]
+        runs = []
+        start = None
+        for k, h in enumerate(list(v.holds) + [None]):
+            if h is True and start is None:
+                start = k
+            elif h is not True and start is not None:
+                runs.append((float(v.fractions[start]), float(v.fractions[k - 1])))
+                start = None
+        where = (
+            "at no scanned rho"
+            if not runs
+            else "at rho = "
+            + ", ".join(f"{a:g}" if a == b else f"{a:g}–{b:g}" for a, b in runs)
+            + f" × {ref}"
+        )
+        scanned = (
+            f" (scanned {float(v.fractions[0]):g}–{float(v.fractions[-1]):g})"
+            if len(v.fractions)
+            else ""
+        )
+        con.print(
+            f"  paper ({claim}): {says}  ->  {agrees} at rho = {frac:g} × {ref}; "
+            f"holds {where}{scanned}"
+        )
+        if v.superconducting_phase:
+            con.print(f"  superconducting phase (the paper's): {v.superconducting_phase}")
+    if opts is not None:
+        text = (
+            f"  readings: rho reference {opts.rho_reference}, ions {opts.ion_set}, "
+            f"gap {opts.gap_definition}"
+        )
+        if result.family == "elemental":
+            text += f", average {opts.element_average}, metal {opts.metal_model}"
+        if v is not None and result.family == "iron-based":
+            text += f", C8 reading {v.reading}"
+        con.print(text)
+    qs = ", ".join(f"{k} {v_:+.3g}" for k, v_ in result.charges.by_element.items())
     ew = result.ewald
     con.print(
         f"  charges ({result.charges.model}): {qs};  Ewald: eta {ew.eta_per_A:.3f}/Å, "
@@ -195,6 +323,7 @@ def _print(result: Any) -> None:
     for col in (
         "cage",
         "h (Å)",
+        "rho (Å)",
         "symmetry",
         "anisotropy",
         "nodes (°)",
@@ -210,6 +339,7 @@ def _print(result: Any) -> None:
         t.add_row(
             c.label,
             f"{c.h_A:.4f}",
+            f"{c.rho_A:.3f}",
             c.symmetry,
             f"{c.anisotropy:.3f}",
             ", ".join(f"{x:.1f}" for x in c.nodes_deg) or "–",
@@ -221,13 +351,40 @@ def _print(result: Any) -> None:
             "–" if c.map is None else str(len(c.map.pockets)),
         )
     con.print(t)
+    if v is not None:
+        con.print(f"  verdict per cage ({claim}, at rho = {frac:g} × {ref}):")
+        for cv in v.cages:
+            head = cv.status if cv.agrees is None else f"{cv.symmetry}, {cv.status}"
+            con.print(f"    {cv.cage}: {head}; the claim holds {_holds_text(cv.holds_ranges_A)}")
+    con.print(f"  label against rho / {ref} (the primary result; the headline is one point):")
+    for c in result.cages:
+        sc = c.scan
+        if sc is None:
+            continue
+        onset = (
+            "no node up to the end"
+            if sc.node_onset_A is None
+            else f"first node at rho = {sc.node_onset_A:.3g} Å ({sc.node_onset_fraction:g} ×)"
+        )
+        refs = ", ".join(f"{k} {x:.3g} Å" for k, x in sc.references_A.items() if x == x)
+        con.print(f"    {c.label}: {_runs_text(sc.fractions, sc.labels)}")
+        con.print(
+            f"      {onset}; rho → 0 (the rho² term alone): {sc.harmonic_limit_symmetry}; "
+            f"references: {refs}"
+        )
+        if not sc.end.startswith("rho = "):
+            con.print(f"      scan end: {sc.end}")
+    for c in result.cages:
+        if c.unconfined_reason:
+            con.print(f"  {c.label}: [yellow]{c.unconfined_reason}[/yellow]")
     for c in result.cages:
         if c.orientation_average is not None:
             oa = c.orientation_average
             con.print(
-                f"  {c.label}: six-fold average, anisotropy {oa.anisotropy_single:.3f} (one "
-                f"orientation) -> {oa.anisotropy_averaged:.3f} (plane), "
-                f"{oa.anisotropy_sphere:.3f} (sphere)"
+                f"  {c.label}: {oa.n_orientations}-fold average ({oa.rule}), anisotropy "
+                f"{oa.anisotropy_single:.3f} (one orientation) -> {oa.anisotropy_averaged:.3f} "
+                f"(plane), {oa.anisotropy_sphere:.3f} (sphere)"
             )
+            con.print(f"    {oa.explanation}")
     for w in result.warnings:
         con.print(f"  [yellow]note:[/yellow] {w}")

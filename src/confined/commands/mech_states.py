@@ -1,4 +1,10 @@
-"""``confined mechanism states``: the four condensed states and R(T) through Tc (C23, C24)."""
+"""``confined mechanism states``: the four condensed states and R(T) through Tc (C23, C24).
+
+What the output shows is labelled: R = 0 below Tc and the good conductor's Tc = 0
+are imposed by the model (``confined.mechanism.states.IMPOSED``); R above Tc is
+computed. The terminal prints both lists and the scales (drift and thermal rms
+against the cage size).
+"""
 
 from __future__ import annotations
 
@@ -63,7 +69,17 @@ __all__ = ["command"]
     metavar="V_PER_M",
     help="Applied field E along x, V/m (non-zero).",
 )
-@click.option("--good-conductor", is_flag=True, help="List the states of a good conductor (C24).")
+@click.option(
+    "--well",
+    type=click.Choice(defaults.STATES_WELLS),
+    default=defaults.STATES_WELL,
+    show_default=True,
+    help="Well stiffness: 'cage' = level spacing of an electron in a box of side a; "
+    "'gap' = hbar·omega = Delta (displacements beyond the cage).",
+)
+@click.option(
+    "--good-conductor", is_flag=True, help="List the states of a good conductor (C24: Tc = 0 set)."
+)
 @click.option(
     "--sweep", is_flag=True, help="Also R(T) of the cage lattice and of its good conductor."
 )
@@ -94,6 +110,7 @@ def command(
     h_A: float,
     lambda_K_A2: float,
     field_V_per_m: float,
+    well: str,
     good_conductor: bool,
     sweep: bool,
     sweep_points: int,
@@ -101,7 +118,11 @@ def command(
     as_json: bool,
     out_path: str | None,
 ) -> None:
-    """Insulating, normal, metallic and superconducting states: |P|, phi1, phi2, V, R (Fig. 11)."""
+    """Insulating, normal, metallic and superconducting states: |P|, phi1, phi2, V, R (Fig. 11).
+
+    Below Tc, R = 0 is imposed (the condensed states are set, not computed); R above
+    Tc is computed from the leak model.
+    """
     from confined.mechanism.states import states_report
 
     if out_path is not None:
@@ -117,6 +138,7 @@ def command(
         sweep=sweep or out_path is not None,
         sweep_points=sweep_points,
         rng=seed,
+        well=well,
     )
     failed = None
     if out_path is not None:
@@ -133,6 +155,13 @@ def command(
         click.echo(f"wrote {out_path}", err=True)
 
 
+#: The terminal's short form of ``IMPOSED_BY_STATE`` (the JSON has the full lists).
+_SHORT_IMPOSED: dict[str, str] = {
+    "insulating": "T < Tc: r_j = 0 set",
+    "superconducting": "T < Tc: rms = 0, same A set → V = R = 0",
+}
+
+
 def _g(v: float | None) -> str:
     return "–" if v is None else ("0" if v == 0 else f"{v:.4g}")
 
@@ -147,14 +176,19 @@ def _print(report: StatesReport) -> None:
     lat = report.lattice
     con.print(
         f"[bold]{lat.label}[/bold]: N = {lat.n_electrons} ({lat.n_y}×{lat.n_x}), "
-        f"Tc = {lat.tc_K:.4g} K, hbar·omega = {lat.hbar_omega_meV:.4g} meV, "
+        f"Tc = {lat.tc_K:.4g} K, hbar·omega = {lat.hbar_omega_meV:.4g} meV ({lat.well} well), "
         f"k = {lat.stiffness_N_per_m:.4g} N/m, a = {lat.lattice_A:g} Å, "
         f"E = {report.field_V_per_m:.3g} V/m, Z_in = {lat.input_impedance_ohm:.4g} Ω"
     )
     t = Table(box=None, pad_edge=False)
-    cols = ("state", "T (K)", "|P| (e·Å)", "A (Å)", "σ (Å)", "φ1 (V)", "φ2 (V)", "V (V)", "R (Ω)")
+    from confined.mechanism.states import COMPUTED, IMPOSED
+
+    cols = (
+        "state", "T (K)", "|P| (e·Å)", "A (Å)", "σ (Å)", "φ1 (V)", "φ2 (V)", "V (V)", "R (Ω)",
+        "imposed",
+    )  # fmt: skip
     for col in cols:
-        t.add_column(col, justify="left" if col == "state" else "right")
+        t.add_column(col, justify="left" if col in ("state", "imposed") else "right")
     for s in report.states:
         t.add_row(
             f"({s.panel}) {s.state}",
@@ -166,8 +200,22 @@ def _print(report: StatesReport) -> None:
             _g(s.phi2_V),
             _g(s.voltage_V),
             _g(s.resistance_ohm),
+            _SHORT_IMPOSED.get(s.state, "– (sampled)"),
         )
     con.print(t)
+    sc = report.scales()
+    con.print(
+        f"scales: drift A = {sc['drift_A']:.3g} Å, thermal rms {sc['thermal_rms_at_tc_A']:.3g} Å "
+        f"at Tc and {sc['thermal_rms_max_A']:.3g} Å at the hottest T, against the cage "
+        f"a = {sc['cage_size_A']:g} Å (a/2 = {sc['confinement_bound_A']:g} Å): "
+        + ("confined" if sc["confined"] else "NOT confined")
+    )
+    con.print("imposed (set by the model, not computed):")
+    for line in IMPOSED:
+        con.print(f"  - {line}")
+    con.print("computed: " + "; ".join(COMPUTED))
+    for w in report.warnings:
+        con.print(f"[yellow]warning:[/yellow] {w}")
     for sw in report.sweeps:
         above = sw.resistance_ohm[sw.temperatures_K >= sw.tc_K]
         below = (
@@ -176,7 +224,11 @@ def _print(report: StatesReport) -> None:
         con.print(
             f"R(T) {sw.label}: {sw.temperatures_K.size} points on "
             f"{sw.temperatures_K[0]:.3g}–{sw.temperatures_K[-1]:.3g} K; "
-            f"max R below Tc = {_g(float(below.max()) if below.size else None)} Ω; "
-            f"min R at T >= Tc = {_g(float(above.min()) if above.size else None)} Ω; "
-            f"R(T_max) = {_g(float(sw.resistance_ohm[-1]))} Ω"
+            + (
+                f"max R below Tc = {_g(float(below.max()))} Ω (imposed); "
+                if below.size
+                else "no T below Tc; "
+            )
+            + f"min R at T >= Tc = {_g(float(above.min()) if above.size else None)} Ω "
+            f"(computed); R(T_max) = {_g(float(sw.resistance_ohm[-1]))} Ω"
         )

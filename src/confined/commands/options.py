@@ -274,10 +274,11 @@ def phase_source_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option(
         "--heights",
         type=HintedChoice(HEIGHT_SOURCES),
-        default="auto",
+        default=defaults.HEIGHT_SOURCE,
         show_default=True,
         help="Where heights come from: the structure, the paper's table or text "
-        "(auto: text, else table, else structure).",
+        "(auto: the structure, else the text, else the table; the source is named "
+        "in the output).",
     )(func)
     func = click.option(
         "--h",

@@ -136,6 +136,10 @@ def _print(curve: PressureCurve) -> None:
         f"s = {eos.c_share:g}"
     )
     con.print(f"  EOS basis: {eos.basis}")
+    con.print(
+        f"  heights: {curve.height_source}; "
+        + ", ".join(f"{p.phase} {p.h0_A:.4f} Å ({p.h_origin})" for p in curve.phases)
+    )
     amb = f"  ambient phase: {curve.ambient_phase} ({curve.ambient_rule})"
     if curve.transition_gpa is not None:
         amb += f"; alpha from {curve.transition_gpa:g} GPa"

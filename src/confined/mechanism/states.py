@@ -1,12 +1,25 @@
 """C23, C24: the four condensed states of a 2D lattice of confined electrons (Fig. 11).
 
-The model (every choice is an explicit parameter; docs/_draft_mechanism_states.md):
+The model (every choice is an explicit parameter; docs/theory.md, section "C23, C24:
+the four condensed states"):
 
+* What is imposed and what is computed (issue 10). The state is chosen by
+  ``T < Tc`` (:func:`classify_state`), Tc being an input (lambda/h² or given). In
+  the condensed states the thermal rms is *set* to 0 and every electron *set* to
+  the same drift, so V = 0 and R = 0 below Tc are imposed, not a result; the good
+  conductor (C24) is *set* to Tc = 0. The one computed part is R above Tc, from
+  the leak model below. :data:`IMPOSED` and :data:`COMPUTED` say so in every
+  output (JSON ``"imposed"``, the terminal, the figure).
 * Lattice. n_y rows × n_x columns of electrons on a square lattice of constant a
   (``lattice_A``); x (columns) is the direction of the applied field E.
-* Wells. Each electron sits in a 2D isotropic harmonic well, U = ½·k·|r|². Its
-  level spacing is tied to the cage: hbar·omega = Delta = gap_ratio·k_B·Tc with
-  Tc = lambda/h² (C1–C4; ``confined.theory``), and k = m_e·omega².
+* Wells. Each electron sits in a 2D isotropic harmonic well, U = ½·k·|r|²,
+  k = m_e·omega². Its level spacing (``well``, :data:`WELLS`):
+  "cage" (default): the lowest excitation of an electron in a box of the cage's
+  in-plane size a, hbar·omega = 3·pi²·hbar²/(2·m_e·a²) (7.61 eV for a = 3.85 Å),
+  so that drift and thermal rms stay well inside the cage (a/2);
+  "gap": hbar·omega = Delta = gap_ratio·k_B·Tc with Tc = lambda/h² (C1–C4;
+  ``confined.theory``), 18 meV for YBa2Cu3O7, whose thermal rms at Tc is 14 Å and
+  drift at 10^8 V/m 234 Å: larger than the cage, i.e. not confined.
 * States (Fig. 11). T < Tc and E = 0: (a) insulating, every r_j = 0.
   T >= Tc and E = 0: (c) normal, thermal displacements only. T >= Tc and E != 0:
   (d) metallic, drift plus thermal disorder, with energy leaking across the field.
@@ -15,6 +28,10 @@ The model (every choice is an explicit parameter; docs/_draft_mechanism_states.m
 * Thermal disorder is sampled directly from the equilibrium (Boltzmann)
   distribution of the well, classical equipartition: each Cartesian component
   is N(0, sigma²) with sigma² = k_B·T/k, so <|r|²> = 2·k_B·T/k. No dynamics.
+  (Classical: for the "cage" well hbar·omega >> k_B·T, and a quantum oscillator
+  would sit in its ground state, rms sqrt(hbar/(2·m·omega)) = 0.71 Å at every T;
+  the paper's picture, r_j = 0 in state (a), has no zero-point motion, so none is
+  added. :attr:`ConfinedLattice.zero_point_rms_A` reports it.)
 * Energy transport (metallic state). The source at x = 0 injects the field energy;
   column c passes it on to column c + 1 except the leak fraction
   f_c = kappa·Σ_rows uy² / Σ_rows |u|² (the transverse share of the displacement
@@ -65,6 +82,11 @@ from confined.theory.relations import gap_from_tc, tc_from_height
 __all__ = [
     "STATES",
     "FIG11_PANELS",
+    "WELLS",
+    "IMPOSED",
+    "COMPUTED",
+    "IMPOSED_BY_STATE",
+    "cage_well_meV",
     # DEFAULT_H_A is catalog data read on access (__getattr__), so not listed here
     "default_height_A",
     "DEFAULT_LATTICE_A",
@@ -109,6 +131,36 @@ DEFAULT_LATTICE_A: float = _d.STATES_LATTICE_A
 DEFAULT_FIELD_V_PER_M: float = _d.STATES_FIELD_V_PER_M
 #: Largest lattice accepted (two float32 arrays of this size are 80 MB; confined.defaults).
 MAX_ELECTRONS: int = _d.STATES_MAX_ELECTRONS
+#: How a well's level spacing is set ("cage" default, "gap"; see the module doc).
+WELLS: tuple[str, ...] = _d.STATES_WELLS
+
+#: What the model sets rather than computes (issue 10); written as ``"imposed"``.
+IMPOSED: tuple[str, ...] = (
+    "Tc is an input (lambda/h² or tc_K), not computed: a state is condensed when T < Tc "
+    "(classify_state)",
+    "R = 0 below Tc: in the condensed states the thermal rms is set to 0 and every electron "
+    "is set to the same drift A, so A(c) = A, phi1 = phi2, V = 0 and R = 0 by construction",
+    "insulating state (a): every r_j = 0 set (P = 0)",
+    "good conductor (C24): Tc = 0 K set (it never condenses), not derived",
+)
+#: What the model computes; written as ``"computed"``.
+COMPUTED: tuple[str, ...] = (
+    "R above Tc (metallic state (d)): the leak model on the sampled thermal field",
+    "thermal displacements above Tc: sampled from the classical equipartition of the well",
+    "P_order (Eq. 9) of every sample",
+)
+#: Per state, what is set rather than computed (empty: sampled and measured).
+IMPOSED_BY_STATE: dict[str, tuple[str, ...]] = {
+    "insulating": ("T < Tc: condensed", "every r_j = 0"),
+    "normal": (),
+    "metallic": (),
+    "superconducting": (
+        "T < Tc: condensed",
+        "thermal rms = 0",
+        "uniform drift A in every column",
+        "V = 0, R = 0",
+    ),
+}
 
 
 def default_height_A() -> float:
@@ -153,6 +205,21 @@ def lattice_shape(n: int) -> tuple[int, int]:
 def _lattice_memory(n: int) -> str:
     """Memory of the two float32 displacement arrays of n electrons, for the cap message."""
     return f"{8 * n / 1e9:.3g} GB of memory" if n >= 1e8 else f"{8 * n / 1e6:.3g} MB of memory"
+
+
+def cage_well_meV(size_A: float, mass_kg: float = _M_E) -> float:
+    """The "cage" well: hbar·omega = 3·pi²·hbar²/(2·m·L²), meV.
+
+    The lowest excitation of a particle in a box of side L (E_2 − E_1 of one axis);
+    the harmonic well with this level spacing has a ground-state rms of
+    L·sqrt(1/(3·pi²)) = 0.18·L per component, inside the box.
+
+    Args:
+        size_A: the cage's in-plane size L, Å (the lattice constant a by default).
+        mass_kg: the particle's mass.
+    """
+    size_m = _positive("size_A", size_A) * _A_M
+    return 3.0 * math.pi**2 * _HBAR**2 / (2.0 * mass_kg * size_m**2) / _E_C * 1e3
 
 
 def well_stiffness_N_per_m(hbar_omega_meV: float, mass_kg: float = _M_E) -> float:
@@ -267,6 +334,7 @@ def _positive(name: str, value: float) -> float:
         "probe_positions_A": lambda s: [c * s.lattice_A for c in s.probe_columns],
         "sheet_impedance_ohm": "sheet_impedance_ohm",
         "input_impedance_ohm": "input_impedance_ohm",
+        "zero_point_rms_A": "zero_point_rms_A",
     },
     order=(
         "label", "n_x", "n_y", "n_electrons", "tc_K", "hbar_omega_meV", "lattice_A", "mass_kg",
@@ -291,6 +359,8 @@ class ConfinedLattice:
             None means (n_x//4, 3·n_x//4).
         dtype: "float32" or "float64" for the displacement arrays.
         label: a name for tables and plots.
+        well: how ``hbar_omega_meV`` was set: "cage", "gap" (:data:`WELLS`) or
+            "given" (by the caller).
     """
 
     n_x: int
@@ -303,6 +373,7 @@ class ConfinedLattice:
     probe_columns: tuple[int, int] | None = None
     dtype: str = "float32"
     label: str = "confined electrons"
+    well: str = "given"
 
     def __post_init__(self) -> None:
         for name in ("n_x", "n_y"):
@@ -325,6 +396,8 @@ class ConfinedLattice:
             )
         if self.dtype not in ("float32", "float64"):
             raise ConfinedError(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
+        if self.well not in (*WELLS, "given"):
+            raise ConfinedError(f"well must be one of {(*WELLS, 'given')}, got {self.well!r}")
         probes = self.probe_columns
         if probes is None:
             probes = (self.n_x // 4, (3 * self.n_x) // 4)
@@ -364,6 +437,11 @@ class ConfinedLattice:
         return self.sheet_impedance_ohm * self.n_x / self.n_y
 
     @property
+    def zero_point_rms_A(self) -> float:
+        """sqrt(hbar/(2·m·omega)), Å: the rms of a quantum ground state (not sampled)."""
+        return math.sqrt(_HBAR / (2.0 * self.mass_kg * self.omega_rad_per_s)) / _A_M
+
+    @property
     def length_x_A(self) -> float:
         """L_x = n_x·a, Å."""
         return self.n_x * self.lattice_A
@@ -390,11 +468,14 @@ def cage_lattice(
     probe_columns: tuple[int, int] | None = None,
     dtype: str = "float32",
     label: str | None = None,
+    well: str = _d.STATES_WELL,
 ) -> ConfinedLattice:
     """A lattice of N cage-confined electrons.
 
-    Tc = lambda/h² unless ``tc_K`` is given; hbar·omega = Delta = gap_ratio·k_B·Tc
-    unless ``hbar_omega_meV`` is given.
+    Tc = lambda/h² unless ``tc_K`` is given. The well's level spacing, unless
+    ``hbar_omega_meV`` is given: ``well="cage"`` (default)
+    hbar·omega = 3·pi²·hbar²/(2·m_e·a²) (:func:`cage_well_meV` of ``lattice_A``);
+    ``well="gap"`` hbar·omega = Delta = gap_ratio·k_B·Tc.
 
     Args:
         n: number of electrons (shape from :func:`lattice_shape`).
@@ -402,14 +483,19 @@ def cage_lattice(
             3.6720 Å).
         lambda_K_A2: lambda of Tc = lambda/h², K·Å² (default: cuprates, 1320).
         tc_K: Tc in K, overriding lambda/h².
-        gap_ratio: Delta/(k_B·Tc).
-        hbar_omega_meV: the wells' level spacing, overriding Delta.
+        gap_ratio: Delta/(k_B·Tc) (the "gap" well only).
+        hbar_omega_meV: the wells' level spacing, overriding ``well``.
         lattice_A: lattice constant, Å.
         leak_coefficient: kappa in [0, 1].
         probe_columns: voltage probe columns (default n_x//4, 3·n_x//4).
         dtype: "float32" or "float64".
         label: a name (default from Tc).
+        well: "cage" or "gap" (:data:`WELLS`).
+
+    Raises:
+        ParameterError: ``well`` is not one of :data:`WELLS`.
     """
+    check_choice("well", well, WELLS, what="well")
     n_y, n_x = lattice_shape(n)
     if h_A is None:
         h_A = default_height_A()
@@ -419,9 +505,14 @@ def cage_lattice(
         tc = float(tc_from_height(h_A, lambda_K_A2))
     else:
         tc = _positive("tc_K", tc_K)
+    well_used = "given"
     if hbar_omega_meV is None:
-        _positive("gap_ratio", gap_ratio)
-        hbar_omega_meV = float(gap_from_tc(tc, gap_ratio))
+        if well == "gap":
+            _positive("gap_ratio", gap_ratio)
+            hbar_omega_meV = float(gap_from_tc(tc, gap_ratio))
+        else:
+            hbar_omega_meV = cage_well_meV(lattice_A)
+        well_used = well
     k = well_stiffness_N_per_m(_positive("hbar_omega_meV", hbar_omega_meV))
     if not (math.isfinite(tc) and math.isfinite(k) and k > 0):
         what = "tc_K" if tc_K is not None else "lambda_K_A2"
@@ -439,6 +530,7 @@ def cage_lattice(
         probe_columns=probe_columns,
         dtype=dtype,
         label=label or f"confined electrons (Tc = {tc:.1f} K)",
+        well=well_used,
     )
 
 
@@ -453,14 +545,26 @@ def good_conductor_lattice(like: ConfinedLattice) -> ConfinedLattice:
     return replace(like, tc_K=0.0, label="good conductor (Au, Ag, Cu: Tc = 0)")
 
 
-def _check_displacements(lattice: ConfinedLattice, temperature_K: float, field: float) -> None:
-    """Refuse a temperature or field whose displacements leave the model's range."""
+def _check_displacements(
+    lattice: ConfinedLattice, temperature_K: float, field: float, *, from_tc: bool = False
+) -> None:
+    """Refuse a temperature or field whose displacements leave the model's range.
+
+    ``from_tc``: the temperature is a multiple of Tc (no temperature was given), so
+    the message names ``tc_K``.
+    """
     cap = _d.STATES_MAX_DISPLACEMENT_A
     rms = lattice.thermal_rms_A(temperature_K)
     if not rms <= cap:
+        what = (
+            f"tc_K: Tc = {lattice.tc_K:g} K puts the states at up to {temperature_K:g} K, which "
+            if from_tc
+            else f"temperature_K: {temperature_K:g} K "
+        )
         raise ParameterError(
-            f"temperature_K: {temperature_K:g} K gives thermal displacements of {rms:.3g} Å, "
-            f"beyond the {cap:g} Å the lattice model can hold; use a lower temperature"
+            f"{what}gives thermal displacements of {rms:.3g} Å, beyond the {cap:g} Å the "
+            "lattice model can hold (|r|² would leave float32 floating point); use a lower "
+            + ("Tc" if from_tc else "temperature")
         )
     drift = lattice.drift_A(field)
     if not drift <= cap:
@@ -574,10 +678,13 @@ def sample_state(
     )
 
 
-@serializable
+@serializable(derived={"imposed": lambda o: list(IMPOSED_BY_STATE[o.state])})
 @dataclass(frozen=True)
 class StateObservables:
     """What the four-wire experiment and Eq. 9 see in one sample (Fig. 11).
+
+    ``to_dict()`` adds ``imposed``: what this state sets rather than computes
+    (:data:`IMPOSED_BY_STATE`; empty for the normal and metallic states).
 
     Attributes:
         label, state, panel: the material, the state and its Fig. 11 panel.
@@ -722,10 +829,26 @@ def four_states(
     )
 
 
-@serializable
+def _sweep_imposed(sw: ResistanceSweep) -> list[str]:
+    n_below = int(np.count_nonzero(sw.temperatures_K < sw.tc_K))
+    out = [f"R = 0 at the {n_below} temperatures below Tc = {sw.tc_K:g} K: set, not computed"]
+    if sw.tc_K == 0:
+        out.append("Tc = 0 K set (good conductor, C24)")
+    return out
+
+
+@serializable(
+    derived={
+        "imposed": _sweep_imposed,
+        "imposed_points": lambda sw: (sw.temperatures_K < sw.tc_K).tolist(),
+    }
+)
 @dataclass(frozen=True)
 class ResistanceSweep:
     """R(T) at fixed field through Tc.
+
+    ``to_dict()`` adds ``imposed`` (what the curve sets rather than computes) and
+    ``imposed_points`` (True where T < Tc: R = 0 there is imposed).
 
     Attributes:
         label: the material.
@@ -790,12 +913,21 @@ def resistance_sweep(
 
 
 @serializable(
-    derived={"sampling": lambda r: "equilibrium distributions sampled directly (no dynamics)"},
+    derived={
+        "sampling": lambda r: "equilibrium distributions sampled directly (no dynamics)",
+        "imposed": lambda r: list(IMPOSED),
+        "computed": lambda r: list(COMPUTED),
+        "scales": lambda r: r.scales(),
+    },
     order=("lattice", "field_V_per_m", "seed", "sampling", "states", "sweeps"),
 )
 @dataclass(frozen=True)
 class StatesReport:
     """What ``confined mechanism states`` computes.
+
+    ``to_dict()`` adds ``imposed`` (:data:`IMPOSED`: R = 0 below Tc, the good
+    conductor's Tc = 0, ...), ``computed`` (:data:`COMPUTED`) and ``scales``
+    (:meth:`scales`: drift and thermal rms against the cage size).
 
     Attributes:
         lattice: the material whose states are listed.
@@ -804,6 +936,7 @@ class StatesReport:
         seed: the seed used (None if a Generator was passed).
         states: observables of each sampled state.
         sweeps: R(T) of the cage lattice and of its good conductor (empty if not asked).
+        warnings: what the reader should know (displacements beyond the cage).
         samples: the samples themselves (for plots: not written by to_dict, not
             compared by ==; the seed and the observables stand for them).
     """
@@ -818,6 +951,40 @@ class StatesReport:
     samples: tuple[StateSample, ...] = field(
         repr=False, default=(), compare=False, metadata=spec(transient=True)
     )
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def max_temperature_K(self) -> float:
+        """The hottest temperature of the states and sweeps, K."""
+        temps = [s.temperature_K for s in self.states]
+        temps += [float(np.max(sw.temperatures_K)) for sw in self.sweeps if sw.temperatures_K.size]
+        return max(temps) if temps else 0.0
+
+    def scales(self) -> dict[str, Any]:
+        """Drift and thermal rms of this run against the cage size (issue 10).
+
+        Returns:
+            ``cage_size_A`` (the lattice constant a, the cage's in-plane size),
+            ``confinement_bound_A`` (a/2: a displacement beyond it leaves the
+            electron's own cell), ``drift_A`` (A at the field), ``thermal_rms_at_tc_A``,
+            ``thermal_rms_max_A`` (at the hottest temperature used), ``zero_point_rms_A``
+            (not sampled), ``well`` and ``confined`` (drift and rms below a/2).
+        """
+        ref = self.reference
+        drift = ref.drift_A(self.field_V_per_m)
+        rms_tc = ref.thermal_rms_A(ref.tc_K)
+        rms_max = ref.thermal_rms_A(self.max_temperature_K)
+        bound = 0.5 * ref.lattice_A
+        return {
+            "well": ref.well,
+            "cage_size_A": ref.lattice_A,
+            "confinement_bound_A": bound,
+            "drift_A": drift,
+            "thermal_rms_at_tc_A": rms_tc,
+            "thermal_rms_max_A": rms_max,
+            "zero_point_rms_A": ref.zero_point_rms_A,
+            "confined": bool(drift < bound and rms_max < bound),
+        }
 
 
 def states_report(
@@ -833,8 +1000,12 @@ def states_report(
     sweep_points: int = _d.STATES_SWEEP_POINTS,
     rng: RngLike = 0,
     dtype: str = "float32",
+    well: str = _d.STATES_WELL,
 ) -> StatesReport:
     """The states of Fig. 11 for a cage lattice (or its good conductor), and R(T).
+
+    Below Tc the states are condensed by construction (R = 0 imposed, see
+    :data:`IMPOSED`); R above Tc is the computed part.
 
     Without ``temperature_K``: the four conditions of :func:`four_states` at Tc/2
     and 2·Tc of the cage. With it: the two states at that T, E = 0 and E = field.
@@ -858,6 +1029,8 @@ def states_report(
         sweep_points: temperatures in the sweep.
         rng: seed or Generator.
         dtype: "float32" or "float64".
+        well: how the wells' level spacing is set, "cage" (default) or "gap"
+            (:func:`cage_lattice`).
     """
     field_v = check_real("field_V_per_m", field_V_per_m)
     assert field_v is not None
@@ -874,6 +1047,7 @@ def states_report(
     for name, flag in (("good_conductor", good_conductor), ("sweep", sweep)):
         check_type(name, flag, bool, "True or False")
     check_choice("dtype", dtype, ("float32", "float64"))
+    check_choice("well", well, WELLS, what="well")
     points = check_size(
         "sweep_points",
         sweep_points,
@@ -893,14 +1067,15 @@ def states_report(
             )
     seed = int(rng) if isinstance(rng, int | np.integer) and not isinstance(rng, bool) else None
     gen = ensure_rng(rng)
-    ref = cage_lattice(n, h_A=h_A, lambda_K_A2=lambda_K_A2, tc_K=tc_K, dtype=dtype)
+    ref = cage_lattice(n, h_A=h_A, lambda_K_A2=lambda_K_A2, tc_K=tc_K, dtype=dtype, well=well)
     good = good_conductor_lattice(ref)
     lat = good if good_conductor else ref
     # the hottest temperature used decides whether the displacements stay in range
     t_max = ref.tc_K * (3.0 if sweep else 2.0)
     if temperature_K is not None:
         t_max = max(t_max if sweep else 0.0, float(temperature_K))
-    _check_displacements(ref, t_max, field_v)
+    from_tc = temperature_K is None or t_max > float(temperature_K)
+    _check_displacements(ref, t_max, field_v, from_tc=from_tc)
     if temperature_K is None:
         samples: tuple[StateSample, ...] = four_states(
             lat, field_V_per_m, gen, below_K=0.5 * ref.tc_K, above_K=2.0 * ref.tc_K
@@ -918,7 +1093,7 @@ def states_report(
             resistance_sweep(ref, temps, field_V_per_m, gen),
             resistance_sweep(good, temps, field_V_per_m, gen),
         )
-    return StatesReport(
+    report = StatesReport(
         lattice=lat,
         reference=ref,
         field_V_per_m=float(field_V_per_m),
@@ -927,3 +1102,14 @@ def states_report(
         sweeps=sweeps,
         samples=samples,
     )
+    sc_ = report.scales()
+    if not sc_["confined"]:
+        report = replace(
+            report,
+            warnings=(
+                f"not confined: drift {sc_['drift_A']:.3g} Å and thermal rms up to "
+                f"{sc_['thermal_rms_max_A']:.3g} Å against a cage of a = {sc_['cage_size_A']:g} Å "
+                f"(an electron beyond a/2 = {sc_['confinement_bound_A']:g} Å has left its cell)",
+            ),
+        )
+    return report

@@ -1,9 +1,11 @@
 """Figure: the Fermi-surface image in the Brillouin zone of the active square net.
 
-Rings of confined electron states (iron-based, C14–C16) and d-wave Fermi arcs
-(cuprates, C5, C17, C6), in units of pi/a with a the Fe–Fe or Cu–Cu edge. The plot
-data are built first (:func:`fermi_plot_data`), then drawn
-(:func:`render_fermi_image`) with :class:`matplotlib.figure.Figure`, never pyplot.
+Rings of confined electron states (iron-based, C14–C16) and Fermi arcs with their
+gap shape (cuprates, C5, C17, C6), in units of pi/a with a the edge of the zone
+drawn (``FermiImage.zone``: the 2-Fe or 1-Fe zone of an iron-based compound, the
+CuO2 zone of a cuprate), which both axis labels state. The plot data are built
+first (:func:`fermi_plot_data`), then drawn (:func:`render_fermi_image`) with
+:class:`matplotlib.figure.Figure`, never pyplot.
 """
 
 from __future__ import annotations
@@ -23,11 +25,11 @@ from confined.plot._figure import (
 )
 from confined.predict.fermi import (
     M_CORNERS,
+    X_POINTS,
     FermiArc,
     FermiImage,
     FermiRing,
     circle_points,
-    in_arc,
 )
 
 if TYPE_CHECKING:
@@ -96,10 +98,14 @@ class FermiPlotData:
 
     Attributes:
         title: the figure title.
-        subtitle: scales used (a, kappa, and the arc fraction for cuprates).
+        subtitle: scales used (a, kappa, the zone, and for cuprates the gap shape
+            and the arc fraction).
         curves: rings and arcs to draw, inside the first zone.
         points: (label, kx, ky) of the high-symmetry points Gamma, X, M.
         zone: half-width of the zone, 1 (pi/a).
+        xlabel: the k_x axis label, with the zone convention (which zone, its edge a,
+            what k_x runs along).
+        ylabel: the k_y axis label, with the zone's name.
     """
 
     title: str
@@ -107,6 +113,8 @@ class FermiPlotData:
     curves: tuple[FermiCurve, ...]
     points: tuple[tuple[str, float, float], ...]
     zone: float = 1.0
+    xlabel: str = "k_x (π/a)"
+    ylabel: str = "k_y (π/a)"
 
 
 def _greek(phase: str) -> str:
@@ -154,6 +162,8 @@ def _ring_curves(rings: tuple[FermiRing, ...], zone: float) -> list[FermiCurve]:
         centres = {m.k_center for m in members}
         if first.center == "M":
             centres |= set(M_CORNERS)  # periodic images at the four corners
+        elif first.center == "X":
+            centres |= set(X_POINTS)  # periodic images at the four edge midpoints
         pieces = []
         for c in sorted(centres):
             kx, ky = circle_points(c, first.radius_pi_over_a, _N_POINTS)
@@ -188,15 +198,21 @@ def _arc_curves(arcs: tuple[FermiArc, ...], zone: float) -> list[FermiCurve]:
         arc_pieces, gap_pieces = [], []
         for c in M_CORNERS:
             kx, ky = _clip_to_zone(*circle_points(c, a.radius_pi_over_a, _N_POINTS), zone)
-            on = in_arc(np.arctan2(ky, kx), a.arc_fraction)
+            on = a.on_arc(np.arctan2(ky, kx))
             # grow each part by one point so the bold and faint parts join
             on_grown = on | np.roll(on, 1) | np.roll(on, -1)
             off_grown = ~on | np.roll(~on, 1) | np.roll(~on, -1)
             arc_pieces.append((np.where(on_grown, kx, np.nan), np.where(on_grown, ky, np.nan)))
             gap_pieces.append((np.where(off_grown, kx, np.nan), np.where(off_grown, ky, np.nan)))
+        if a.gap_shape == "dwave":
+            gap = "d-wave |cos 2φ| imposed (C5)"
+        else:
+            gap = f"computed gap: {a.gap_symmetry}"
+        if not a.arc_ranges_deg:
+            gap += f", no arc (Δ ≥ {a.arc_fraction:g}·Δmax everywhere)"
         label = (
             f"{_greek(a.phase)}{sign}{role}: h = {a.h_A:.3f} Å, r = {a.radius_pi_over_a:.3f} π/a, "
-            f"Δmax = {a.gap_max_meV:.1f} meV"
+            f"Δmax = {a.gap_max_meV:.1f} meV\n    {gap}"
         )
         key = f"{a.phase}{_SIGN_ID[sign]}"
         curves.append(FermiCurve(f"arc-{key}", label, colour, "arc", "-", *_join(arc_pieces)))
@@ -212,12 +228,15 @@ def fermi_plot_data(image: FermiImage) -> FermiPlotData:
     """
     zone = 1.0
     curves = [*_ring_curves(image.rings, zone), *_arc_curves(image.arcs, zone)]
+    zone_name = image.zone or "square-net"
+    members = (*image.rings, *image.arcs)
+    origins = ", ".join(dict.fromkeys(_origin_word(c) for c in members if c.phase != "mu"))
     sub = (
-        f"a = {image.a_A:.3f} Å ({image.a_origin}), "
-        f"κ = {image.kappa_A2:.3f} Å² ({image.kappa_origin})"
+        f"{zone_name} zone; net a = {image.a_A:.3f} Å ({image.a_origin}), "
+        f"κ = {image.kappa_A2:.3f} Å² ({image.kappa_origin}); heights: {origins}"
     )
     if image.arcs:
-        sub += f", arc: Δ < {image.arcs[0].arc_fraction:g}·Δmax"
+        sub += f"\ngap shape: {image.gap_shape}, arc: Δ < {image.arcs[0].arc_fraction:g}·Δmax"
         if image.split:
             sub += f", split s = {image.split:g}"
         what = "Fermi arcs (C5, C17, C6)"
@@ -238,7 +257,14 @@ def fermi_plot_data(image: FermiImage) -> FermiPlotData:
         curves=tuple(curves),
         points=points,
         zone=zone,
+        xlabel=f"k_x (π/a); {image.zone_axes}" if image.zone_axes else "k_x (π/a)",
+        ylabel=f"k_y (π/a); {zone_name} zone",
     )
+
+
+def _origin_word(item: FermiRing | FermiArc) -> str:
+    """The height source of a ring or arc, short ("structure", "paper table", ...)."""
+    return item.h_origin.split(",")[0] or "?"
 
 
 def render_fermi_image(data: FermiPlotData, ax: Axes | None = None) -> Figure:
@@ -250,7 +276,10 @@ def render_fermi_image(data: FermiPlotData, ax: Axes | None = None) -> Figure:
     """
     from matplotlib.lines import Line2D
 
-    fig, ax = figure_and_axes(ax, (6.4, 7.6))
+    # the legend and the title grow with the rings, arcs and notes: so does the figure
+    lines = sum(c.label.count("\n") + 1 for c in data.curves if c.label)
+    lines += data.subtitle.count("\n")
+    fig, ax = figure_and_axes(ax, (6.4, 7.6 + 0.2 * max(0, lines - 4)))
     z = data.zone
     # zone boundary and the Gamma–X / Gamma–M guide lines
     ax.plot([-z, z, z, -z, -z], [-z, -z, z, z, -z], color="black", lw=1.2, zorder=1)
@@ -298,8 +327,8 @@ def render_fermi_image(data: FermiPlotData, ax: Axes | None = None) -> Figure:
     ax.set_aspect("equal")
     ax.set_xticks([-1, -0.5, 0, 0.5, 1])
     ax.set_yticks([-1, -0.5, 0, 0.5, 1])
-    ax.set_xlabel("k_x (π/a)")
-    ax.set_ylabel("k_y (π/a)")
+    ax.set_xlabel(data.xlabel, fontsize=8)
+    ax.set_ylabel(data.ylabel, fontsize=8)
     ax.set_title(f"{data.title}\n{data.subtitle}", fontsize=9)
     if handles:
         ax.legend(

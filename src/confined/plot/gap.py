@@ -1,17 +1,21 @@
-"""Figure: the potential map of a cage's plane (like the paper's Fig. 1b) and Delta(phi).
+"""Figure: the potential map of a cage's plane (like the paper's Fig. 1b), Delta(phi), rho scan.
 
 Left panel: the electron's potential energy U (eV) in the active plane of one cage
 (for cuprates the CuO2 plaquette), ions within 1 Å of the plane marked with their
 species, ion cores masked, the cage centre (+), the pockets (×) and the barrier
-circle (dashed). Right panel: the polar plot of Delta(phi)/Delta_0 with its nodes;
-for an element also the single-orientation gap before the six-fold average. The
-plot data are built first (:func:`gap_plot_data`), then drawn
-(:func:`render_gap_figure`) with :class:`matplotlib.figure.Figure`, never pyplot.
+circle (dashed). Middle panel: the polar plot of Delta(phi)/Delta_0 at the headline
+radius with its nodes; for an element also the single-orientation gap before the
+average. Right panel: the label as a function of rho (the primary result): the
+barrier's min and max on each scanned circle, the label of each radius as coloured
+bands, the radii where the paper's claim holds shaded, the headline radius dashed.
+The title gives the verdict with its radius. The plot data are built first
+(:func:`gap_plot_data`), then drawn (:func:`render_gap_figure`) with
+:class:`matplotlib.figure.Figure`, never pyplot.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +34,7 @@ __all__ = [
     "gap_plot_data",
     "render_potential_map",
     "render_gap_polar",
+    "render_rho_scan",
     "render_gap_figure",
     "write_gap_figure",
 ]
@@ -54,6 +59,17 @@ _SPECIES_COLOUR = {
 }
 _GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ"}
 
+_LABEL_COLOUR = {
+    "s": "tab:green",
+    "anisotropic s": "tab:olive",
+    "extended s": "tab:cyan",
+    "d_x2-y2": "tab:red",
+    "d_xy": "tab:pink",
+    "g": "tab:purple",
+    "mixed": "tab:grey",
+    "unconfined": "black",
+}
+
 
 @dataclass(frozen=True)
 class GapPlotData:
@@ -76,6 +92,12 @@ class GapPlotData:
         barrier_rel: (m,) −B/max|B| when there is no barrier (unconfined), else None.
         nodes_deg: node angles, degrees.
         symmetry: the cage's label.
+        scan_rho_A: (k,) the scanned radii, Å (empty without a scan).
+        scan_labels: the label at each.
+        scan_barrier_min_eV: (k,) min B on each scanned circle, eV.
+        scan_barrier_max_eV: (k,) max B, eV.
+        scan_holds: the claim's test at each scanned radius (None: no gap / no claim).
+        verdict: the verdict line with its radius ("" before the comparison).
     """
 
     title: str
@@ -93,6 +115,12 @@ class GapPlotData:
     barrier_rel: np.ndarray | None
     nodes_deg: tuple[float, ...]
     symmetry: str
+    scan_rho_A: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    scan_labels: tuple[str, ...] = ()
+    scan_barrier_min_eV: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    scan_barrier_max_eV: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    scan_holds: tuple[bool | None, ...] = ()
+    verdict: str = ""
 
 
 def _pretty(label: str) -> str:
@@ -124,11 +152,28 @@ def gap_plot_data(analysis: GapAnalysis, cage: str | None = None) -> GapPlotData
     barrier_rel = None
     if not res.confined:
         barrier_rel = -res.barrier_eV / float(np.abs(res.barrier_eV).max())
+    opts = analysis.options
+    where = "" if opts is None else f" at ρ = {opts.rho_fraction:g} × {opts.rho_reference}"
+    verdict, holds = "", ()
+    v = analysis.verdict
+    if v is not None:
+        cv = v.cage(res.label)
+        holds = cv.holds
+        word = {True: "agrees", False: "disagrees", None: "no verdict"}[v.agrees]
+        first = "holds at " + (
+            ", ".join(
+                f"ρ = {a:.3g} Å" if a == b else f"ρ = {a:.3g}–{b:.3g} Å"
+                for a, b in cv.holds_ranges_A
+            )
+            or "no scanned ρ"
+        )
+        verdict = f"paper ({v.claim}) {v.says}: {word}{where}; {res.label} {first}"
+    sc = res.scan
     return GapPlotData(
         # a long path would be clipped: the file name, and the title wrapped
         title=wrapped_title(
             f"{analysis.formula} ({short_source(analysis.source)}), "
-            f"{_pretty(res.label)}: {res.symmetry}"
+            f"{_pretty(res.label)}: {res.symmetry}" + (f" — {verdict}" if verdict else where)
         ),
         cage_label=res.label,
         u_A=m.u_A,
@@ -144,6 +189,12 @@ def gap_plot_data(analysis: GapAnalysis, cage: str | None = None) -> GapPlotData
         barrier_rel=barrier_rel,
         nodes_deg=res.nodes_deg,
         symmetry=res.symmetry,
+        scan_rho_A=np.zeros(0) if sc is None else sc.rho_A,
+        scan_labels=() if sc is None else sc.labels,
+        scan_barrier_min_eV=np.zeros(0) if sc is None else sc.barrier_min_eV,
+        scan_barrier_max_eV=np.zeros(0) if sc is None else sc.barrier_max_eV,
+        scan_holds=tuple(holds),
+        verdict=verdict,
     )
 
 
@@ -236,13 +287,52 @@ def render_gap_polar(data: GapPlotData, ax: Axes | None = None) -> Figure:
     return fig
 
 
+def render_rho_scan(data: GapPlotData, ax: Axes | None = None) -> Figure:
+    """Draw the label against rho: min/max B per circle, label bands, where the claim holds."""
+    from confined.plot._figure import figure_and_axes
+
+    fig, ax = figure_and_axes(ax, figsize=(5.0, 4.8))
+    rho = np.asarray(data.scan_rho_A, dtype=float)
+    if len(rho) == 0:
+        ax.text(0.5, 0.5, "no scan", ha="center", va="center", transform=ax.transAxes)
+        return fig
+    lo, hi = data.scan_barrier_min_eV, data.scan_barrier_max_eV
+    ax.plot(rho, hi, "-", color="tab:blue", lw=1.5, label="max B (reference plane)")
+    ax.plot(rho, lo, "-", color="tab:orange", lw=1.5, label="min B (reference plane)")
+    ax.axhline(0.0, color="black", lw=0.6)
+    step = float(np.diff(rho).mean()) if len(rho) > 1 else 0.1
+    seen: set[str] = set()
+    for r, lab, holds in zip(
+        rho, data.scan_labels, data.scan_holds or (None,) * len(rho), strict=True
+    ):
+        colour = _LABEL_COLOUR.get(lab, "tab:grey")
+        ax.axvspan(
+            r - step / 2,
+            r + step / 2,
+            ymin=0.0,
+            ymax=0.06,
+            color=colour,
+            label=lab if lab not in seen else None,
+        )
+        seen.add(lab)
+        if holds:
+            ax.axvspan(r - step / 2, r + step / 2, color="tab:green", alpha=0.12, lw=0)
+    ax.axvline(data.rho_A, ls="--", color="tab:grey", lw=1, label="headline ρ")
+    ax.set_xlabel("ρ (Å)")
+    ax.set_ylabel("B (eV)")
+    ax.set_title("label against ρ (shaded: the paper's claim holds)", fontsize=9)
+    ax.legend(loc="upper left", fontsize=7)
+    return fig
+
+
 def render_gap_figure(data: GapPlotData) -> Figure:
-    """Both panels in one new Figure (no global matplotlib state touched)."""
+    """The three panels in one new Figure (no global matplotlib state touched)."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(11.0, 5.0), layout="constrained")
-    render_potential_map(data, fig.add_subplot(1, 2, 1))
-    render_gap_polar(data, fig.add_subplot(1, 2, 2, projection="polar"))
+    fig = Figure(figsize=(16.0, 5.2), layout="constrained")
+    render_potential_map(data, fig.add_subplot(1, 3, 1))
+    render_gap_polar(data, fig.add_subplot(1, 3, 2, projection="polar"))
+    render_rho_scan(data, fig.add_subplot(1, 3, 3))
     fig.suptitle(data.title, fontsize=11)
     return fig
 

@@ -2,6 +2,11 @@
 
 Plot data are built first (:func:`states_plot_data`), then drawn with
 :class:`matplotlib.figure.Figure` (:func:`render_states`), never pyplot.
+
+The figure says what the model imposes (issue 10): the panels of the condensed
+states are marked "imposed", the R(T) axes shade T < Tc as "R = 0 imposed", and
+a caption lists the imposed and the computed parts and the scales (drift and
+thermal rms against the cage size).
 """
 
 from __future__ import annotations
@@ -55,6 +60,7 @@ class StatePanel:
         order_abs_eA: |P_order| of the whole lattice, e·Å.
         voltage_V: four-wire V = phi1 − phi2.
         resistance_ohm: R, None without field.
+        imposed: what this state sets rather than computes (empty: sampled).
     """
 
     state: str
@@ -70,6 +76,7 @@ class StatePanel:
     order_abs_eA: float
     voltage_V: float
     resistance_ohm: float | None
+    imposed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,12 +88,14 @@ class StatesPlotData:
         curves: (label, T in K (M,), R in ohm (M,)) per material.
         tc_K: Tc of the cage lattice (vertical marker).
         field_V_per_m: E of the sweeps.
+        caption: lines under the figure: what is imposed, what is computed, the scales.
     """
 
     panels: tuple[StatePanel, ...]
     curves: tuple[tuple[str, np.ndarray, np.ndarray], ...]
     tc_K: float
     field_V_per_m: float
+    caption: tuple[str, ...] = ()
 
 
 def states_plot_data(report: StatesReport, window: int = 10) -> StatesPlotData:
@@ -100,6 +109,8 @@ def states_plot_data(report: StatesReport, window: int = 10) -> StatesPlotData:
         raise ConfinedError(f"window must be at least 2 sites, got {window}")
     if len(report.samples) != len(report.states):
         raise ConfinedError("the report holds no samples to draw")
+    from confined.mechanism.states import IMPOSED_BY_STATE
+
     panels = []
     for sample, obs in zip(report.samples, report.states, strict=True):
         lat = sample.lattice
@@ -121,16 +132,30 @@ def states_plot_data(report: StatesReport, window: int = 10) -> StatesPlotData:
                 order_abs_eA=obs.order_abs_eA,
                 voltage_V=obs.voltage_V,
                 resistance_ohm=obs.resistance_ohm,
+                imposed=IMPOSED_BY_STATE[obs.state],
             )
         )
     curves = tuple(
         (s.label, np.asarray(s.temperatures_K), np.asarray(s.resistance_ohm)) for s in report.sweeps
+    )
+    sc = report.scales()
+    caption = (
+        "imposed, not computed: the state is condensed when T < Tc (Tc an input); there "
+        "the thermal rms is set to 0 and every electron to the same drift, so R = 0 below Tc; "
+        "the good conductor's Tc = 0 is set (C24).",
+        "computed: R above Tc, from the leak model on the sampled thermal field. "
+        f"Scales ({sc['well']} well): drift {sc['drift_A']:.3g} Å, thermal rms "
+        f"{sc['thermal_rms_at_tc_A']:.3g} Å at Tc, {sc['thermal_rms_max_A']:.3g} Å at the "
+        f"hottest T, cage a = {sc['cage_size_A']:g} Å"
+        + ("" if sc["confined"] else " (NOT confined: beyond a/2)")
+        + ".",
     )
     return StatesPlotData(
         panels=tuple(panels),
         curves=curves,
         tc_K=report.reference.tc_K,
         field_V_per_m=report.field_V_per_m,
+        caption=caption,
     )
 
 
@@ -170,6 +195,8 @@ def render_state_panel(panel: StatePanel, ax: Axes | None = None) -> Figure:
     )
     if biggest > 0:
         lines.append(f"longest arrow {biggest:.3g} Å (drawn 0.9 a)")
+    if panel.imposed:
+        lines.append("imposed: " + ("r_j = 0" if panel.state == "insulating" else "σ = 0, same A"))
     ax.text(
         0.02,
         -0.02,
@@ -197,8 +224,23 @@ def render_state_panel(panel: StatePanel, ax: Axes | None = None) -> Figure:
 def render_resistance(data: StatesPlotData, ax: Axes | None = None) -> Figure:
     """Draw R(T) of every curve, with Tc marked."""
     fig, ax = figure_and_axes(ax)
-    for (label, t, r), colour in zip(data.curves, _CURVE_COLOURS * 4, strict=False):
-        ax.plot(t, r, "o-", ms=3, lw=1.2, color=colour, label=label)
+    if data.tc_K > 0:
+        ax.axvspan(0.0, data.tc_K, color="0.92", zorder=0)
+        ax.text(
+            0.5 * data.tc_K,
+            0.5,
+            "R = 0 imposed\n(T < Tc: set,\nnot computed)",
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="0.35",
+        )
+    for i, ((label, t, r), colour) in enumerate(zip(data.curves, _CURVE_COLOURS * 4, strict=False)):
+        # the first (cage) curve on top where the two coincide above Tc
+        ax.plot(
+            t, r, "o-", ms=3, lw=1.2, color=colour, label=label, zorder=3 + len(data.curves) - i
+        )
     ax.axvline(data.tc_K, ls="--", color="0.4", lw=1)
     ax.annotate(
         f"Tc = {data.tc_K:.3g} K",
@@ -211,7 +253,10 @@ def render_resistance(data: StatesPlotData, ax: Axes | None = None) -> Figure:
     )
     ax.set_xlabel("T (K)")
     ax.set_ylabel("four-wire R = V/I (Ω)")
-    ax.set_title(f"R(T) through Tc at E = {data.field_V_per_m:.2g} V/m", fontsize=10)
+    ax.set_title(
+        f"R(T) through Tc at E = {data.field_V_per_m:.2g} V/m (computed above Tc only)",
+        fontsize=10,
+    )
     ax.set_xlim(left=0)
     ax.set_ylim(bottom=0)
     if data.curves:
@@ -227,12 +272,18 @@ def render_states(data: StatesPlotData) -> Figure:
     gs = fig.add_gridspec(rows, n, height_ratios=(1.0, 0.85)[:rows])
     for i, panel in enumerate(data.panels):
         render_state_panel(panel, fig.add_subplot(gs[0, i]))
-    fig.suptitle("Condensed states of confined electrons (Fig. 11; C23, C24)", fontsize=11)
+    fig.suptitle(
+        "Condensed states of confined electrons (Fig. 11; C23, C24): R = 0 below Tc is imposed",
+        fontsize=11,
+    )
     if data.curves:
         ax_r.set_subplotspec(gs[1, :])
         render_resistance(data, ax_r)
     else:
         ax_r.remove()
+    if data.caption:
+        # a supxlabel: the constrained layout makes room for it under the axes
+        fig.supxlabel("\n".join(data.caption), fontsize=7.5, x=0.01, ha="left")
     return fig
 
 

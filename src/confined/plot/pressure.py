@@ -51,9 +51,11 @@ def pressure_plot_data(curve: PressureCurve) -> PressurePlotData:
     """Build the plot data from a :class:`~confined.predict.pressure.PressureCurve`."""
     eos = curve.eos
     # a long path would be clipped: the file name, and the title wrapped
+    origins = ", ".join(dict.fromkeys(p.h_origin for p in curve.phases if p.h_origin))
     title = wrapped_title(
         f"{short_source(curve.source)}: Tc = λ/h(P)², λ = {curve.lambda_K_A2:g} K·Å², "
         f"B0 = {eos.b0_gpa:g} GPa, B0′ = {eos.b0p:g}, s = {eos.c_share:g}"
+        + (f"; heights: {origins}" if origins else "")
     )
     return PressurePlotData(
         title=title,

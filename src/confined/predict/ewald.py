@@ -42,10 +42,27 @@ compromise between plane maps and arbitrary points, from
 The point charges come from :mod:`confined.predict.charges`.
 
 Points that coincide with an ion (closer than ``mask_radius_A``) get NaN: masked.
+
+Two derived cells serve the readings of the gap (docs/theory.md, C5, C7):
+
+- a **probe** (:func:`with_probe`): one charge of the cell, at ``probe_A``, is the
+  electron whose potential energy is sought, so its own Coulomb term is left out:
+  ``phi(r) − k_e·q_p/|r − p|`` (its periodic images, the other electrons of that
+  sublattice, stay). At ``r = p`` that is the finite limit, the Madelung potential
+  at the site (the self term ``−k_e·2·eta·q_p/√π``); points near the probe are not
+  masked. Used by the metal model "hole-electrons" (an electron on every
+  octahedral hole, the probed one removed);
+- a **plane cell** (:func:`plane_cell`): only the charges within a slab about one
+  lattice plane, repeated in the plane with the crystal's in-plane lattice and
+  along the normal every ``vacuum_A`` (the ion set "active-plane": the CuO2 plane
+  alone). A charged plane gets the uniform background like any charged cell; in
+  the plane itself that only adds a constant (the G vectors along the normal are
+  constant in the plane), so barriers measured in the plane do not depend on it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -72,6 +89,10 @@ __all__ = [
     "ewald_plane_potential_V",
     "ewald_site_potentials_V",
     "ions_near",
+    "PLANE_VACUUM_A",
+    "with_probe",
+    "plane_cell",
+    "lattice_plane_hkl",
 ]
 
 #: e²/(4π·eps0) in eV·Å (CODATA 2018): the potential in V of a charge e at 1 Å.
@@ -87,6 +108,10 @@ REAL_TO_RECIP_COST: float = 20.0
 
 #: Points closer than this to an ion are masked (NaN), Å.
 MASK_RADIUS_A: float = 1e-6
+
+#: Repeat distance of a plane cell along its normal (:func:`plane_cell`), Å: the
+#: in-plane corrugation of the next plane decays like exp(−2π·30 Å / a), < 1e-20.
+PLANE_VACUUM_A: float = 30.0
 
 _CHUNK_TERMS = 2_000_000  # points x G-vectors held at once in the reciprocal sum
 _CHUNK_POINTS = 32_768  # points per real-space KD-tree query
@@ -275,6 +300,9 @@ class EwaldCell:
             the reciprocal potential is ``Re[Σ_G A_G·exp(iG·r)]``.
         background_V: the uniform-background constant ``−k_e·π·Q/(V·eta²)`` in V.
         warnings: e.g. the charged-cell background.
+        probe_A: (3,) the position of the probed charge whose own Coulomb term is left
+            out of the potential (:func:`with_probe`), or None.
+        probe_charge_e: that charge, e (0 without a probe).
     """
 
     lattice: np.ndarray = field(metadata=spec(shape=(3, 3)))
@@ -287,6 +315,8 @@ class EwaldCell:
     recip_amplitude: np.ndarray = field(metadata=spec(shape=(-1,), dtype=complex))
     background_V: float
     warnings: tuple[str, ...] = field(default=())
+    probe_A: np.ndarray | None = field(default=None, metadata=spec(shape=(3,)))
+    probe_charge_e: float = 0.0
 
     @property
     def volume_A3(self) -> float:
@@ -538,7 +568,7 @@ def ewald_potential_V(
     wrapped = _wrap(cell, pts)
     real, nearest = _real_part(cell, wrapped)
     phi = real + _recip_general(cell, wrapped) + cell.background_V
-    phi[nearest < max(mask_radius_A, 1e-9)] = np.nan
+    phi = _probe_corrected(cell, pts, phi, nearest, mask_radius_A)
     return float(phi[0]) if single else phi
 
 
@@ -578,10 +608,169 @@ def ewald_plane_potential_V(
     amp = cell.recip_amplitude * np.exp(1j * (g @ o))
     recip = ((np.exp(1j * np.outer(u, g @ a)) * amp) @ np.exp(1j * np.outer(g @ b, v))).real
     pts = o + u[:, None, None] * a + v[None, :, None] * b
-    real, nearest = _real_part(cell, _wrap(cell, pts.reshape(-1, 3)))
-    phi = real.reshape(len(u), len(v)) + recip + cell.background_V
-    phi[nearest.reshape(len(u), len(v)) < max(mask_radius_A, 1e-9)] = np.nan
+    flat = pts.reshape(-1, 3)
+    real, nearest = _real_part(cell, _wrap(cell, flat))
+    phi = real + recip.ravel() + cell.background_V
+    return _probe_corrected(cell, flat, phi, nearest, mask_radius_A).reshape(len(u), len(v))
+
+
+def _probe_corrected(
+    cell: EwaldCell, points: np.ndarray, phi: np.ndarray, nearest: np.ndarray, mask_radius_A: float
+) -> np.ndarray:
+    """Mask the ion cores; with a probe, leave its own Coulomb term out (module docstring).
+
+    Args:
+        cell: the cell.
+        points: (M, 3) the evaluation points as given (not wrapped), Å.
+        phi: (M,) the potential of every charge (the real-space sum already skips a
+            charge closer than 1e-9 Å, the caller's own term).
+        nearest: (M,) distance of each point to the nearest charge, Å.
+        mask_radius_A: points closer than this to a charge (other than the probe) get NaN.
+    """
+    mask = nearest < max(mask_radius_A, 1e-9)
+    if cell.probe_A is not None and cell.probe_charge_e != 0.0:
+        d = np.linalg.norm(points - cell.probe_A, axis=1)
+        on = d <= 1e-9
+        q = cell.probe_charge_e
+        phi = phi.copy()
+        phi[~on] -= COULOMB_EV_A * q / d[~on]
+        # at the probe the real sum skipped its own pair: take away its Gaussian too
+        phi[on] -= COULOMB_EV_A * 2.0 * cell.params.eta_per_A * q / math.sqrt(math.pi)
+        # the probe is no core: a point whose nearest charge is the probe stays
+        mask &= ~(np.abs(nearest - d) <= 1e-9)
+    phi[mask] = np.nan
     return phi
+
+
+def with_probe(cell: EwaldCell, point_A: np.ndarray) -> EwaldCell:
+    """The cell seen by the charge at ``point_A``: its own Coulomb term left out.
+
+    Args:
+        cell: a cell with a charge at ``point_A`` (or at a lattice translation of it).
+        point_A: (3,) the probed charge's position, Å (absolute: the term left out is
+            the one of the charge at exactly this point, its images stay).
+
+    Raises:
+        ConfinedError: no charge of the cell sits at that point.
+    """
+    p = np.asarray(point_A, dtype=float).reshape(3)
+    pos, idx = ions_near(cell, p, 1e-6)
+    if len(idx) == 0:
+        raise ConfinedError(f"with_probe: no charge of the cell at {p.round(4).tolist()} Å")
+    return dataclasses.replace(cell, probe_A=p, probe_charge_e=float(cell.charges_e[idx[0]]))
+
+
+def lattice_plane_hkl(
+    lattice: np.ndarray, normal: np.ndarray, *, max_index: int = 12
+) -> tuple[int, int, int]:
+    """Miller indices (h, k, l) of the lattice planes normal to ``normal``.
+
+    The planes normal to n are lattice planes when ``(a_1·n, a_2·n, a_3·n)`` is a
+    multiple of an integer vector (then it is ``d·(h, k, l)``, d the spacing).
+
+    Args:
+        lattice: (3, 3) lattice vectors (rows), Å.
+        normal: (3,) the plane normal (any length).
+        max_index: the largest index tried.
+
+    Raises:
+        ConfinedError: no such planes with indices up to ``max_index``.
+    """
+    n = np.asarray(normal, dtype=float)
+    n = n / float(np.linalg.norm(n))
+    v = np.asarray(lattice, dtype=float) @ n
+    r = v / float(np.abs(v).max())
+    for m in range(1, max_index + 1):
+        x = r * m
+        if np.all(np.abs(x - np.round(x)) < 2e-3 * m):
+            hkl = np.round(x).astype(int)
+            g = math.gcd(*(abs(int(i)) for i in hkl))
+            return tuple(int(i) // g for i in hkl)  # type: ignore[return-value]
+    raise ConfinedError(
+        f"the plane normal to {n.round(4).tolist()} is no lattice plane (indices up to {max_index})"
+    )
+
+
+def plane_cell(
+    cell: EwaldCell,
+    origin_A: np.ndarray,
+    normal: np.ndarray,
+    *,
+    half_thickness_A: float,
+    vacuum_A: float = PLANE_VACUUM_A,
+) -> EwaldCell:
+    """The charges within ``half_thickness_A`` of one lattice plane, alone (module docstring).
+
+    The plane through ``origin_A`` normal to ``normal`` must be a lattice plane. Its
+    charges (every charge whose distance from it, modulo the interplanar spacing,
+    is at most ``half_thickness_A``) are put in a cell spanned by the plane's own
+    primitive 2D lattice and ``vacuum_A`` along the normal, at the same accuracy;
+    a probe of ``cell`` is kept when it lies in the slab.
+
+    Args:
+        cell: the crystal's cell.
+        origin_A: (3,) a point of the plane, Å.
+        normal: (3,) the plane's normal.
+        half_thickness_A: half the slab kept, Å.
+        vacuum_A: repeat distance along the normal, Å.
+
+    Raises:
+        ConfinedError: not a lattice plane, or no charge in the slab.
+    """
+    n = np.asarray(normal, dtype=float)
+    n = n / float(np.linalg.norm(n))
+    lat = cell.lattice
+    hkl = np.array(lattice_plane_hkl(lat, n))
+    d = float(abs(np.linalg.det(lat))) / _plane_area(lat, hkl)
+    rng = np.arange(-4, 5)
+    m = np.stack(np.meshgrid(rng, rng, rng, indexing="ij"), axis=-1).reshape(-1, 3)
+    m = m[np.any(m != 0, axis=1)]
+    dots = m @ hkl
+    inplane = m[dots == 0]
+    t_in = inplane @ lat
+    order = np.argsort(np.linalg.norm(t_in, axis=1), kind="stable")
+    t1 = t_in[order[0]]
+    area = _plane_area(lat, hkl)
+    t2 = None
+    for i in order[1:]:
+        if abs(float(np.linalg.norm(np.cross(t1, t_in[i]))) - area) <= 1e-6 * area:
+            t2 = t_in[i]
+            break
+    up = m[dots == 1]
+    if t2 is None or len(up) == 0:
+        raise ConfinedError(f"plane ({' '.join(map(str, hkl))}): no primitive in-plane lattice")
+    t3 = up[np.argmin(np.linalg.norm(up @ lat, axis=1))] @ lat  # t3·n = d
+    if float(t3 @ n) < 0:
+        n = -n
+    rel = cell.cart_A - np.asarray(origin_A, dtype=float)
+    w = rel @ n
+    k = np.round(w / d)
+    keep = np.abs(w - k * d) <= half_thickness_A
+    if not keep.any():
+        raise ConfinedError(f"plane ({' '.join(map(str, hkl))}): no charge within the slab")
+    pos = cell.cart_A[keep] - k[keep, None] * t3
+    new_lat = np.stack([t1, t2, float(vacuum_A) * n])
+    if float(np.linalg.det(new_lat)) < 0:
+        new_lat = np.stack([t2, t1, float(vacuum_A) * n])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = ewald_cell(
+            new_lat,
+            pos,
+            cell.charges_e[keep],
+            tuple(s for s, k_ in zip(cell.symbols, keep, strict=True) if k_),
+            tol_eV=cell.params.tol_eV,
+        )
+    if cell.probe_A is not None and abs(float((cell.probe_A - origin_A) @ n)) <= half_thickness_A:
+        out = with_probe(out, cell.probe_A)
+    return out
+
+
+def _plane_area(lattice: np.ndarray, hkl: np.ndarray) -> float:
+    """Area of the primitive 2D cell of the lattice planes (h k l), Å² (V / spacing)."""
+    recip = 2.0 * math.pi * np.linalg.inv(lattice).T
+    g = float(np.linalg.norm(np.asarray(hkl) @ recip))
+    return float(abs(np.linalg.det(lattice))) * g / (2.0 * math.pi)
 
 
 def ewald_site_potentials_V(cell: EwaldCell) -> np.ndarray:

@@ -8,8 +8,8 @@ definitions are stated in :mod:`confined.predict.gap`):
 - the signed gap, its sign changed at every node (:func:`signed_gap`), and its
   Fourier harmonics s, p, d, f, g, ... (:func:`harmonic_decomposition`);
 - the anisotropy and the harmonic ratio; the symmetry label (:func:`classify_gap`);
-- an element's six-fold orientation average over its three vertex-axis planes (C7,
-  :func:`orientation_average`).
+- an element's orientation average over the planes of several cage orientations
+  (C7, :func:`orientation_average`).
 
 Angles in degrees unless named ``_rad``; barriers in eV; gaps in units of Delta_0.
 """
@@ -296,18 +296,20 @@ def orientation_average(
     barriers: list[np.ndarray],
     directions: np.ndarray,
 ) -> tuple[np.ndarray, float]:
-    """Delta_avg along 3D directions from the barriers of the three vertex-axis planes.
+    """Delta_avg along 3D directions from the barriers of several planes.
 
     Args:
-        frames: the three frames (:func:`elemental_frames`).
+        frames: the planes' frames: the three vertex axes of an element's octahedron
+            (:func:`~confined.predict.gap_frame.elemental_frames`) or the
+            symmetry-equivalent cages' (:func:`~confined.predict.gap_frame.equivalent_frames`).
         phi_deg: (n_phi,) angles of the barrier circles.
-        barriers: three (n_phi,) barriers, eV.
+        barriers: one (n_phi,) barrier per frame, eV.
         directions: (m, 3) unit directions.
 
     Returns:
         ``(delta_avg, b_max)``: (m,) averaged Delta/Delta_0 and the common scale (eV).
         The two senses of an axis give the same plane and equal weights, so the
-        six-orientation average equals this three-plane one.
+        average over 2k orientations equals this k-plane one.
     """
     b_max = max(float(b.max()) for b in barriers)
     num = np.zeros(len(directions))

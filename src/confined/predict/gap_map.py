@@ -33,6 +33,7 @@ __all__ = [
     "PotentialMap",
     "find_pockets",
     "map_half_width",
+    "cage_reach_A",
     "potential_map",
     "cage_energy_3d",
 ]
@@ -173,6 +174,18 @@ def map_half_width(cage: Cage, frame: CageFrame) -> float:
     return MAP_MARGIN * reach
 
 
+def cage_reach_A(cage: Cage, frame: CageFrame) -> float:
+    """In-plane distance from the centre to the farthest near-plane vertex of the cage, Å.
+
+    Where a ray of the "ray" gap definition stops at the latest (the Cu corners of a
+    CuO2 plaquette); the nearest-ion distance when no vertex lies near the plane.
+    """
+    rel = cage.polyhedron.vertices_A - frame.centre_A
+    inplane = np.hypot(rel @ frame.e1, rel @ frame.e2)
+    near = np.abs(rel @ frame.normal) < ION_PLANE_TOL_A + 1.5
+    return float(inplane[near].max()) if near.any() else frame.d_nn_A
+
+
 def potential_map(
     cell: EwaldCell,
     frame: CageFrame,
@@ -207,6 +220,8 @@ def potential_map(
     keep = (
         (np.abs(w) <= OFF_PLANE_TOL_A) & (np.abs(u) <= half_width_A) & (np.abs(v) <= half_width_A)
     )
+    if cell.probe_A is not None:  # the probed electron itself is no ion of the map
+        keep &= np.linalg.norm(pos - cell.probe_A, axis=1) > 1e-6
     ions = tuple(
         MapIon(cell.symbols[k], float(a), float(b), float(c))
         for k, a, b, c in zip(idx[keep], u[keep], v[keep], w[keep], strict=True)

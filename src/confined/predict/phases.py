@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from confined.analysis import AnalysisResult, analyze, check_analysis_options
 from confined.checks import check_choice, check_pairs, did_you_mean, short
-from confined.defaults import HEIGHT_RANGE_A, HEIGHT_SOURCES
+from confined.defaults import HEIGHT_AUTO_ORDER, HEIGHT_RANGE_A, HEIGHT_SOURCE, HEIGHT_SOURCES
 from confined.errors import ConfinedError, ParameterError
 from confined.serialize import serializable
 from confined.structure.catalog import freeze
@@ -84,8 +84,10 @@ class PhaseSite:
 
 @serializable(
     # the keys before the serialiser first; then the analysis, text values and Tc
-    order=("source", "family", "entry_id", "phases", "net_spacing_A", "warnings"),
-)
+    order=(
+        "source", "family", "entry_id", "phases", "net_spacing_A", "warnings", "height_source",
+    ),
+)  # fmt: skip
 @dataclass(frozen=True)
 class PhaseSet:
     """The phases of one source.
@@ -103,6 +105,10 @@ class PhaseSet:
         text_values: the catalog's text values (measured numbers) or {}.
         tc_K: the measured Tc of the catalog entry, if any.
         warnings: what the reader should know.
+        height_source: where the heights came from, in one line: "structure
+            (FILE)", "paper text" or "paper table", with the reason when ``auto``
+            fell back from the structure; "+ overrides" when ``--h`` set some. Each
+            phase's own origin is :attr:`PhaseSite.origin`.
     """
 
     source: str
@@ -114,6 +120,7 @@ class PhaseSet:
     text_values: Mapping[str, Any] = field(default_factory=dict)
     tc_K: float | None = None
     warnings: tuple[str, ...] = ()
+    height_source: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text_values", freeze(self.text_values))
@@ -121,6 +128,10 @@ class PhaseSet:
     def heights(self) -> dict[str, float]:
         """Phase -> height in Å."""
         return {p.phase: p.h_A for p in self.phases}
+
+    def origins(self) -> dict[str, str]:
+        """Phase -> where its height came from ("structure", "paper text", "override", ...)."""
+        return {p.phase: p.origin for p in self.phases}
 
     def site(self, phase: str) -> PhaseSite:
         """The site of one phase.
@@ -198,7 +209,7 @@ def as_phase_set(
     value: Any,
     *,
     name: str = "phase_set",
-    heights: str = "auto",
+    heights: str = HEIGHT_SOURCE,
     overrides: Mapping[str, float] | None = None,
     **analyze_kwargs: Any,
 ) -> PhaseSet:
@@ -226,7 +237,7 @@ def as_phase_set(
         ConfinedError: a source that cannot be read or has no heights.
     """
     if isinstance(value, PhaseSet):
-        if heights != "auto" or overrides:
+        if heights != HEIGHT_SOURCE or overrides:
             raise ParameterError(
                 f"heights, overrides: {name} is a PhaseSet whose heights are already "
                 "chosen; give them to resolve_phases(source, heights=..., overrides=...)"
@@ -255,7 +266,7 @@ def as_phase_set(
 def resolve_phases(
     source: Any,
     *,
-    heights: str = "auto",
+    heights: str = HEIGHT_SOURCE,
     overrides: Mapping[str, float] | None = None,
     **analyze_kwargs: Any,
 ) -> PhaseSet:
@@ -265,7 +276,11 @@ def resolve_phases(
         source: a catalog id, a path, a pymatgen ``Structure``, an ASE ``Atoms``.
         heights: where heights come from: "structure" (the cage finder on the
             structure), "table" (the paper's Table I/II), "text" (numbers quoted in
-            the paper's text), or "auto": text, else table, else structure.
+            the paper's text), or "auto" (the default,
+            :data:`~confined.defaults.HEIGHT_SOURCE`): the structure when the source
+            has one, else the text, else the table
+            (:data:`~confined.defaults.HEIGHT_AUTO_ORDER`), the fallback named in
+            ``height_source`` and in a warning.
         overrides: phase -> height in Å, applied last (origin "override"); phases
             alpha ... epsilon, heights within :data:`~confined.defaults.HEIGHT_RANGE_A`.
         **analyze_kwargs: passed to :func:`confined.analysis.analyze` (checked first).
@@ -324,10 +339,11 @@ def resolve_phases(
     )
     measured = analysis.cages.phases() if analysis is not None and analysis.cages else {}
 
+    available = {"structure": measured, "table": table, "text": text}
     choice = heights
     if choice == "auto":
-        choice = "text" if text else "table" if table else "structure"
-    chosen = {"structure": measured, "table": table, "text": text}[choice]
+        choice = next((c for c in HEIGHT_AUTO_ORDER if available[c]), HEIGHT_AUTO_ORDER[0])
+    chosen = available[choice]
     origin = {"structure": "structure", "table": "paper table", "text": "paper text"}[choice]
     if not chosen and not overrides:
         raise ConfinedError(
@@ -335,6 +351,9 @@ def resolve_phases(
             "(choose another height source, --heights structure|table|text, "
             "or give heights, --h PHASE=VALUE)"
         )
+    described = _describe_heights(label, entry, analysis, origin, heights, warnings)
+    if overrides:
+        described += f" + overrides ({', '.join(sorted(overrides))})"
 
     geometry: dict[str, tuple[bool, tuple[str, ...]]] = {}
     if analysis is not None and analysis.cages is not None:
@@ -377,4 +396,33 @@ def resolve_phases(
         text_values=dict(entry.text_values) if entry is not None else {},
         tc_K=None if entry is None else float(entry.tc_K),
         warnings=tuple(warnings),
+        height_source=described,
     )
+
+
+def _describe_heights(
+    label: str,
+    entry: Any,
+    analysis: AnalysisResult | None,
+    origin: str,
+    asked: str,
+    warnings: list[str],
+) -> str:
+    """One line naming the height source; a warning when "auto" fell back from a structure."""
+    if origin == "structure":
+        if entry is not None and entry.best_structure is not None:
+            return f"structure ({entry.id}: {entry.best_structure.file})"
+        return f"structure ({analysis.source if analysis is not None else label})"
+    if asked != "auto":
+        return origin
+    if entry is not None and not entry.structures:
+        why = "no structure is shipped"
+    elif analysis is None:
+        why = "its structure could not be used"
+    else:
+        why = "its structure has no cages"
+    warnings.append(
+        f"heights from the {origin}: {why} for {label} (the default takes the structure, "
+        "else the paper's text, else its table)"
+    )
+    return f"{origin} (fallback: {why})"

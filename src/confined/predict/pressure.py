@@ -176,11 +176,14 @@ class PressurePhase:
         phase: "alpha", "beta", ...
         h0_A: ambient cage height, Å.
         tc0_K: lambda/h0², K.
+        h_origin: where h0 came from ("structure", "paper text", "paper table",
+            "override"; :attr:`~confined.predict.phases.PhaseSite.origin`).
     """
 
     phase: str
     h0_A: float
     tc0_K: float
+    h_origin: str = ""
 
 
 @serializable
@@ -219,6 +222,9 @@ class PressureCurve:
         measured: measured Tc(P) points of the catalog entry: dicts with gpa,
             tc_K, phase, source.
         warnings: what the reader should know.
+        height_source: where the ambient heights came from, in one line
+            (:attr:`~confined.predict.phases.PhaseSet.height_source`); each phase's
+            own origin is :attr:`PressurePhase.h_origin`.
     """
 
     source: str
@@ -232,6 +238,7 @@ class PressureCurve:
     curve: tuple[PressurePoint, ...]
     measured: tuple[Mapping[str, Any], ...] = ()
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    height_source: str = ""
 
     @property
     def gpa(self) -> np.ndarray:
@@ -277,7 +284,7 @@ def pressure_curve(
     phase_set: PhaseSet | Any,
     gpa: ArrayLike,
     *,
-    heights: str = "auto",
+    heights: str = _d.HEIGHT_SOURCE,
     overrides: Mapping[str, float] | None = None,
     transition_gpa: float | None = None,
     b0_gpa: float | None = None,
@@ -292,7 +299,8 @@ def pressure_curve(
             or a source that is resolved to them: a catalog id, a path, a pymatgen
             ``Structure``, an ASE ``Atoms`` or a ``Crystal``.
         gpa: pressures, GPa (sorted; duplicates dropped).
-        heights: where the heights of a source come from ("auto", "structure",
+        heights: where the heights of a source come from ("auto", the default:
+            the structure, else the paper's text, else its table; "structure",
             "table", "text"); only when ``phase_set`` is a source.
         overrides: phase -> height in Å; only when ``phase_set`` is a source.
         transition_gpa: from this pressure on the alpha phase is occupied (C12);
@@ -370,8 +378,10 @@ def pressure_curve(
         )
         for i in range(p.size)
     )
+    origins = phase_set.origins()
     phases = tuple(
-        PressurePhase(ph, h0, float(tc_from_height(h0, lam))) for ph, h0 in heights.items()
+        PressurePhase(ph, h0, float(tc_from_height(h0, lam)), origins[ph])
+        for ph, h0 in heights.items()
     )
     return PressureCurve(
         source=phase_set.source,
@@ -385,6 +395,7 @@ def pressure_curve(
         curve=curve,
         measured=measured_tc_points(phase_set.text_values),
         warnings=tuple(warnings),
+        height_source=phase_set.height_source,
     )
 
 
@@ -392,7 +403,7 @@ def predict_pressure(
     source: Any,
     gpa: ArrayLike,
     *,
-    heights: str = "auto",
+    heights: str = _d.HEIGHT_SOURCE,
     overrides: Mapping[str, float] | None = None,
     **kwargs: Any,
 ) -> PressureCurve:
@@ -402,7 +413,8 @@ def predict_pressure(
         source: a catalog id, a path, a pymatgen ``Structure``, an ASE ``Atoms``, a
             ``Crystal``, or an already resolved :class:`~confined.predict.phases.PhaseSet`.
         gpa: pressures, GPa.
-        heights: "auto", "structure", "table" or "text" (see ``resolve_phases``).
+        heights: "auto" (the default), "structure", "table" or "text" (see
+            ``resolve_phases``).
         overrides: phase -> height in Å.
         **kwargs: passed to :func:`pressure_curve`.
 

@@ -9,10 +9,22 @@ in one of two explicit ways:
 - by a ratio to the gap (``ratio=r``): E_R = r · 2Δ with Δ = gap_ratio · k_B · Tc
   and Tc = lambda / h² (the family lambda), so w = r · 2 · gap_ratio · k_B · lambda.
 
-The parity of a mode (C11) follows where the electron sits: a cage centred in the
-active (Fe or Cu) plane gives an even mode, one centred in an anion layer an odd
-mode. It is read from :attr:`PhaseSite.in_active_plane`, which the cage finder
-measures on the structure; no phase-name table is used here.
+The parity of a mode (C11) follows where the electron sits: in the active (Fe or
+Cu) plane an even mode, in an anion layer an odd one. The cage finder places its
+site at the Fe-square centre (alpha) or at an offset along the normal (beta,
+gamma), so its own ``in_active_plane`` restates the phase's definition. Here the
+site is *derived* from the cage found on the structure (issue 10): the centroid
+of the polyhedron (``parity_site="solid"``, the centroid of the solid, default;
+or ``"vertices"``, the mean of its vertices) is compared with the layers the
+cage's vertices lie in, and the nearest layer decides
+(:func:`confined.theory.resonance.parity_from_layers`); :class:`ParitySite` holds
+the derivation. A phase without a structure cage (CaKFe4As4 has no structure
+shipped), or a cage without a stacking normal (elemental), keeps the parity of the
+phase's definition and is labelled ``parity_basis = "by definition of the phase"``.
+
+The measured column holds only what the catalog has measured for that compound;
+the calibration energy is an input (``energy_role = "input"`` on its mode), not a
+measurement.
 
 The relations themselves (E_R = w/h², the parity rule) are in
 :mod:`confined.theory.resonance`.
@@ -21,26 +33,43 @@ The relations themselves (E_R = w/h², the parity rule) are in
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from confined import defaults as _d
-from confined.checks import check_real, did_you_mean, short
+from confined.checks import check_choice, check_real, did_you_mean, short
 from confined.defaults import GAP_RATIO
 from confined.errors import ConfinedError, ParameterError
 from confined.predict.phases import PhaseSet, as_phase_set
-from confined.serialize import serializable
+from confined.serialize import serializable, spec
 from confined.theory.relations import (
     K_B_MEV_PER_K,
     gap_from_tc,
     lambda_for_family,
     tc_from_height,
 )
-from confined.theory.resonance import parity, resonance_energy, resonance_weight
+from confined.theory.resonance import (
+    parity,
+    parity_from_layers,
+    resonance_energy,
+    resonance_weight,
+)
+
+if TYPE_CHECKING:
+    from confined.cages.model import Cage
+    from confined.cages.polyhedron import Polyhedron
 
 __all__ = [
     # parity (C11) lives in confined.theory.resonance; importable from here too
+    "PARITY_SITES",
+    "BY_DEFINITION",
+    "ParitySite",
+    "cage_centroid",
+    "cage_layers",
+    "derive_parity_site",
     "ResonanceMode",
     "ResonanceResult",
     "resonance_energies",
@@ -48,6 +77,197 @@ __all__ = [
     "parity",
     "predict_resonance",
 ]
+
+
+#: Where the electron's site is taken inside its cage for the parity (C11): the
+#: centroid of the solid polyhedron (default) or the mean of its vertices.
+PARITY_SITES: tuple[str, ...] = ("solid", "vertices")
+#: ``parity_basis`` of a mode whose parity is the phase's definition, not derived.
+BY_DEFINITION: str = "by definition of the phase"
+_CENTRE_NAMES = {"solid": "solid centroid", "vertices": "vertex centroid"}
+#: The active species per family: the square-net cation whose plane is "active".
+_ACTIVE = {"cuprate": frozenset({"Cu"}), "iron-based": frozenset({"Fe"})}
+
+
+def cage_centroid(poly: Polyhedron, how: str = "solid") -> np.ndarray:
+    """The centre of a cage polyhedron, Å: of the solid, or the mean of its vertices.
+
+    The solid's centroid is the volume-weighted mean of the centroids of the
+    tetrahedra that join an interior point to each (fan-triangulated) face.
+
+    Args:
+        poly: the cage (vertices and faces, counter-clockwise seen from outside).
+        how: "solid" or "vertices" (:data:`PARITY_SITES`).
+
+    Raises:
+        ParameterError: ``how`` is not one of :data:`PARITY_SITES`.
+        ConfinedError: a polyhedron of no volume.
+    """
+    check_choice("parity_site", how, PARITY_SITES, what="site")
+    v = np.asarray(poly.vertices_A, dtype=float)
+    c0 = v.mean(axis=0)
+    if how == "vertices":
+        return c0
+    vol = 0.0
+    acc = np.zeros(3)
+    for face in poly.faces:
+        a = v[face[0]] - c0
+        for i in range(1, len(face) - 1):
+            b, d = v[face[i]] - c0, v[face[i + 1]] - c0
+            tet = float(np.dot(a, np.cross(b, d))) / 6.0
+            vol += tet
+            acc += tet * (a + b + d) / 4.0
+    if not vol > 0:
+        raise ConfinedError(f"a cage polyhedron of volume {vol:.3g} Å³ has no centroid")
+    return c0 + acc / vol
+
+
+def cage_layers(
+    poly: Polyhedron, normal: Sequence[float], family: str
+) -> list[tuple[str, str, float]]:
+    """The atomic layers a cage's vertices lie in: (name, kind, height along the normal, Å).
+
+    Vertices are sorted into the active plane (Cu, Fe), anion sheets and cation
+    layers (kind, :data:`~confined.theory.resonance.LAYER_KINDS`); vertices of one
+    kind within :data:`~confined.defaults.PLANE_TOL_A` of each other in height are
+    one layer, at their mean height.
+
+    Args:
+        poly: the cage.
+        normal: the stacking normal (unit vector).
+        family: "cuprate" or "iron-based" (which species is active).
+
+    Returns:
+        The layers, lowest first; empty for a family without an active plane.
+    """
+    from confined.cages.common import ANIONS
+
+    active = _ACTIVE.get(family)
+    if active is None:
+        return []
+    n = np.asarray(normal, dtype=float)
+    heights = np.asarray(poly.vertices_A, dtype=float) @ n
+    by_kind: dict[str, list[tuple[float, str]]] = {}
+    for sym, z in zip(poly.species, heights.tolist(), strict=True):
+        kind = "active" if sym in active else "anion" if sym in ANIONS else "cation"
+        by_kind.setdefault(kind, []).append((z, sym))
+    layers: list[tuple[str, str, float]] = []
+    for kind, items in by_kind.items():
+        items.sort()
+        groups: list[list[tuple[float, str]]] = [[items[0]]]
+        for z, sym in items[1:]:
+            if z - groups[-1][-1][0] <= _d.PLANE_TOL_A:
+                groups[-1].append((z, sym))
+            else:
+                groups.append([(z, sym)])
+        for g in groups:
+            species = "".join(sorted({sym for _, sym in g}))
+            name = {"active": f"{species} plane", "anion": f"{species} sheet"}.get(
+                kind, f"{species} layer"
+            )
+            layers.append((name, kind, math.fsum(z for z, _ in g) / len(g)))
+    layers.sort(key=lambda x: x[2])
+    return layers
+
+
+@serializable(
+    order=(
+        "centre", "members", "site_height_A", "nearest_layer", "nearest_kind", "margin_A",
+        "layers", "finder_in_active_plane",
+    ),
+)  # fmt: skip
+@dataclass(frozen=True)
+class ParitySite:
+    """How the parity of one phase was derived from its cage (C11, issue 10).
+
+    Attributes:
+        centre: "solid centroid" or "vertex centroid" of the cage polyhedron.
+        members: the cages of the phase (alpha+, alpha-, ...); every one gave the
+            same nearest kind of layer (else a warning says which did not).
+        site_height_A: the first member's site along the stacking normal, from its
+            active plane (Å, signed).
+        nearest_layer: the layer nearest to the site ("Fe plane", "As sheet", ...).
+        nearest_kind: its kind: "active" (even mode), "anion" or "cation" (odd).
+        margin_A: the second-nearest layer's distance minus the nearest one's, Å
+            (how clear the choice is).
+        layers: (layer, kind, distance from the site in Å), nearest first.
+        finder_in_active_plane: the cage finder's own site placement (at the Fe-square
+            centre or offset along the normal, i.e. the phase's definition), shown
+            for comparison; it does not enter the parity.
+    """
+
+    centre: str
+    members: tuple[str, ...]
+    site_height_A: float
+    nearest_layer: str
+    nearest_kind: str
+    margin_A: float = field(metadata=spec(null=math.inf))
+    layers: tuple[tuple[str, str, float], ...] = field(
+        metadata=spec(row_keys=("layer", "kind", "distance_A"))
+    )
+    finder_in_active_plane: bool
+
+    @property
+    def parity(self) -> str:
+        """The parity: even when the nearest layer is the active plane, else odd."""
+        return parity(self.nearest_kind == "active")
+
+
+def derive_parity_site(
+    cages: Sequence[Cage], normal: Sequence[float] | None, family: str, how: str = "solid"
+) -> tuple[ParitySite | None, str | None]:
+    """Derive where the electron of one phase sits from its cages' geometry.
+
+    Args:
+        cages: the cages of the phase (its ± members).
+        normal: the stacking normal, None when the structure has none.
+        family: the compound's family.
+        how: the centre taken, "solid" or "vertices" (:data:`PARITY_SITES`).
+
+    Returns:
+        ``(site, note)``: the derivation and None; the derivation and a warning
+        when the members disagree on the nearest kind of layer; or None and why
+        nothing could be derived (no cage, no stacking normal, no active-plane
+        vertex).
+    """
+    check_choice("parity_site", how, PARITY_SITES, what="site")
+    if not cages:
+        return None, "no cage of this phase on the structure"
+    if normal is None:
+        return None, "no stacking normal (no layers to be in)"
+    found = []
+    for cage in cages:
+        layers = cage_layers(cage.polyhedron, normal, family)
+        actives = [z for _, kind, z in layers if kind == "active"]
+        if not actives:
+            return None, f"{cage.label}: no active-plane ({family}) vertex"
+        z_site = float(cage_centroid(cage.polyhedron, how) @ np.asarray(normal, dtype=float))
+        _, i = parity_from_layers(z_site, [(kind, z) for _, kind, z in layers])
+        # the active plane nearest to the site is the reference of its height
+        z_act = min(actives, key=lambda z: abs(z - z_site))
+        dist = sorted(
+            ((name, kind, abs(z - z_site)) for name, kind, z in layers), key=lambda x: x[2]
+        )
+        found.append((cage, layers[i], z_site - z_act, dist))
+    first_cage, (name, kind, _), height, dist = found[0]
+    odd_ones = [c.label for c, lay, _, _ in found if lay[1] != kind]
+    site = ParitySite(
+        centre=_CENTRE_NAMES[how],
+        members=tuple(c.label for c, _, _, _ in found),
+        site_height_A=height,
+        nearest_layer=name,
+        nearest_kind=kind,
+        margin_A=dist[1][2] - dist[0][2] if len(dist) > 1 else math.inf,
+        layers=tuple(dist),
+        finder_in_active_plane=bool(first_cage.in_active_plane),
+    )
+    warning = None
+    if odd_ones:
+        warning = (
+            f"{first_cage.phase}: the members disagree on the nearest layer ({', '.join(odd_ones)} "
+            f"differ from {first_cage.label}); the parity is {first_cage.label}'s"
+        )
+    return site, warning
 
 
 def _positive(value: float, what: str) -> float:
@@ -90,7 +310,9 @@ def resonance_energies(
         )
     energy = _positive(energy_meV, f"resonance energy of {calibrate_phase}")
     w_meV_A2 = float(resonance_weight(hs[calibrate_phase], energy))
-    return {p: float(resonance_energy(h, w_meV_A2)) for p, h in hs.items()}
+    out = {p: float(resonance_energy(h, w_meV_A2)) for p, h in hs.items()}
+    out[calibrate_phase] = energy  # the input itself, not w/h² rounded back
+    return out
 
 
 def resonance_from_gap(
@@ -133,13 +355,19 @@ class ResonanceMode:
     Attributes:
         phase: "alpha", "beta", ...
         h_A: the cage height used, Å.
-        energy_meV: predicted resonance energy E_R, meV.
+        energy_meV: resonance energy E_R, meV: predicted, or the calibration input
+            (``energy_role``).
         parity: "even" or "odd" (C11).
-        parity_basis: "geometry" when the cage centre was located on a structure,
-            "phase definition" otherwise (see :class:`PhaseSite`).
-        measured_meV: the measured resonance of this phase (the catalog's text values,
-            or the calibration energy for the calibrated phase), None when unknown.
+        parity_basis: "geometry" when the site was derived from the cage found on a
+            structure (``parity_site`` holds how), :data:`BY_DEFINITION` otherwise.
+        measured_meV: the measured resonance of this phase from the catalog (for
+            this compound), None when the catalog has none; never the calibration
+            input.
         h_origin: where the height came from ("structure", "paper text", ...).
+        energy_role: "predicted", or "input" for the calibrated phase (its energy is
+            the calibration value, not a prediction and not a measurement).
+        parity_site: the derivation of the parity (:class:`ParitySite`), None when
+            it is by definition of the phase.
     """
 
     phase: str
@@ -149,6 +377,8 @@ class ResonanceMode:
     parity_basis: str
     measured_meV: float | None
     h_origin: str = ""
+    energy_role: str = "predicted"
+    parity_site: ParitySite | None = None
 
 
 @serializable
@@ -216,6 +446,14 @@ def _calibration_pair(calibrate: Any) -> tuple[Any, Any]:
     return calibrate[0], calibrate[1]
 
 
+def _derive(phase_set: PhaseSet, phase: str, how: str) -> tuple[ParitySite | None, str | None]:
+    """:func:`derive_parity_site` on the structure's cages of one phase."""
+    ca = None if phase_set.analysis is None else phase_set.analysis.cages
+    if ca is None:
+        return None, "no cage analysis"
+    return derive_parity_site(ca.by_phase(phase), ca.normal, phase_set.family, how)
+
+
 def predict_resonance(
     phase_set: PhaseSet | Any,
     *,
@@ -225,6 +463,7 @@ def predict_resonance(
     lambda_K_A2: float | None = None,
     heights: str = "auto",
     overrides: Mapping[str, float] | None = None,
+    parity_site: str = "solid",
 ) -> ResonanceResult:
     """Resonance energy and parity of every phase of a compound (C10, C11).
 
@@ -240,9 +479,13 @@ def predict_resonance(
         heights: where the heights of a source come from ("auto", "structure",
             "table", "text"); only when ``phase_set`` is a source.
         overrides: phase -> height in Å; only when ``phase_set`` is a source.
+        parity_site: the site the parity is derived from, the centroid of the
+            cage's solid ("solid", default) or of its vertices ("vertices").
 
     Returns:
-        One mode per phase with the measured value beside it where one is known.
+        One mode per phase with the catalog's measured value beside it where the
+        catalog has one for this compound; the calibrated phase's energy is marked
+        ``energy_role = "input"``.
 
     Raises:
         ParameterError: not exactly one of ``calibrate`` and ``ratio``; the calibration
@@ -262,6 +505,7 @@ def predict_resonance(
         "lambda_K_A2", lambda_K_A2, positive=True, high=_d.MAX_LAMBDA_K_A2, allow_none=True
     )
     assert gap_ratio_v is not None
+    check_choice("parity_site", parity_site, PARITY_SITES, what="site")
     cal = None if calibrate is None else _calibration_pair(calibrate)
     ratio_v = None if ratio is None else check_real("ratio", ratio, positive=True)
     # the arguments are checked before a source is read and analysed
@@ -284,12 +528,15 @@ def predict_resonance(
         except ConfinedError as exc:
             raise ConfinedError(f"{phase_set.source}: {exc}") from None
         _check_finite(energies, f"calibrate: energy {cal_meV:g} meV")
-        measured[cal_phase] = float(cal_meV)
         calibration: dict[str, Any] = {
             "mode": "measured mode",
             "phase": cal_phase,
             "energy_meV": float(cal_meV),
             "w_meV_A2": round(float(resonance_weight(hs[cal_phase], cal_meV)), 4),
+            # the energy is the user's input; it is shown as measured only where the
+            # catalog has a measurement of this compound's phase
+            "energy_role": "input",
+            "measured_meV": measured.get(cal_phase),
         }
     else:
         assert ratio_v is not None
@@ -311,25 +558,41 @@ def predict_resonance(
             "gap_ratio": gap_ratio_v,
             "w_meV_A2": round(ratio_v * 2.0 * gap_ratio_v * K_B_MEV_PER_K * lam, 4),
         }
-    guessed = [p.phase for p in phase_set.phases if p.parity_basis != "geometry"]
+    cal_phase_name = None if cal is None else cal[0]
+    modes_list = []
+    guessed: list[str] = []
+    why_not: list[str] = []
+    for site in phase_set.phases:
+        derived: ParitySite | None = None
+        if site.parity_basis == "geometry":
+            derived, note = _derive(phase_set, site.phase, parity_site)
+            if derived is None and note:
+                why_not.append(f"{site.phase}: {note}")
+            elif note:
+                warnings.append(note)
+        if derived is None:
+            guessed.append(site.phase)
+        modes_list.append(
+            ResonanceMode(
+                phase=site.phase,
+                h_A=site.h_A,
+                energy_meV=energies[site.phase],
+                parity=derived.parity if derived else parity(site.in_active_plane),
+                parity_basis="geometry" if derived else BY_DEFINITION,
+                measured_meV=measured.get(site.phase),
+                h_origin=site.origin,
+                energy_role="input" if site.phase == cal_phase_name else "predicted",
+                parity_site=derived,
+            )
+        )
     if guessed:
         warnings.append(
-            f"parity of {', '.join(guessed)} from the phase definition, not measured on a "
-            "structure (alpha in the Fe plane, beta/gamma in anion layers; cuprate cages "
-            "in the CuO2 plane)"
+            f"parity of {', '.join(guessed)} {BY_DEFINITION}, not derived from a cage "
+            "(alpha in the Fe plane, beta/gamma in anion layers; cuprate cages in the CuO2 "
+            "plane; elemental holes even by assumption)"
+            + (f" [{'; '.join(why_not)}]" if why_not else "")
         )
-    modes = tuple(
-        ResonanceMode(
-            phase=site.phase,
-            h_A=site.h_A,
-            energy_meV=energies[site.phase],
-            parity=parity(site.in_active_plane),
-            parity_basis=site.parity_basis,
-            measured_meV=measured.get(site.phase),
-            h_origin=site.origin,
-        )
-        for site in phase_set.phases
-    )
+    modes = tuple(modes_list)
     return ResonanceResult(
         source=phase_set.source,
         family=phase_set.family,

@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ __all__ = [
     "list_entries",
     "get_entry",
     "catalog_ids",
+    "find_record",
     "freeze",
 ]
 
@@ -84,7 +86,12 @@ def freeze(value: Any) -> Any:
     return value
 
 
-@serializable(order=("file", "quality", "formula", "reference", "provenance", "note"))
+@serializable(
+    order=(
+        "file", "quality", "formula", "reference", "provenance", "note", "undoped_parent",
+        "doping",
+    ),
+)  # fmt: skip
 @dataclass(frozen=True)
 class StructureRecord:
     """One shipped structure file of a catalog entry.
@@ -98,6 +105,12 @@ class StructureRecord:
         formula: nominal formula of the structure in the file (may differ from the
             entry's compound, e.g. a parent structure of a doped compound).
         entry_id: id of the catalog entry the record belongs to (used in messages).
+        undoped_parent: True when the file is the undoped (carrier-free) parent of the
+            entry's superconductor: it does not superconduct itself, and the entry's
+            Tc is that of the doped compound (``data/structures/PROVENANCE.md`` gives
+            the rule).
+        doping: one line on the doping of the file against the superconductor ("" when
+            the file is the superconducting composition or nothing is known).
     """
 
     file: str
@@ -107,6 +120,8 @@ class StructureRecord:
     note: str = ""
     formula: str = ""
     entry_id: str = ""
+    undoped_parent: bool = False
+    doping: str = ""
 
     @property
     def resource(self) -> Traversable:
@@ -250,6 +265,8 @@ def _entry_from_json(raw: Mapping[str, Any]) -> CatalogEntry:
                 note=str(s.get("note", "")),
                 formula=str(s.get("formula", "")),
                 entry_id=entry_id,
+                undoped_parent=_flag(s.get("undoped_parent", False), entry_id, s),
+                doping=str(s.get("doping", "")),
             )
             for s in raw.get("structures", [])
         )
@@ -272,6 +289,13 @@ def _entry_from_json(raw: Mapping[str, Any]) -> CatalogEntry:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise CatalogError(f"malformed catalog entry {raw.get('id', '?')!r}: {exc}") from None
+
+
+def _flag(value: Any, entry_id: str, raw: Mapping[str, Any]) -> bool:
+    """A record's ``undoped_parent``: a JSON boolean, nothing else."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{raw.get('file', '?')}: undoped_parent must be true or false")
+    return value
 
 
 def _check(entries: tuple[CatalogEntry, ...]) -> None:
@@ -353,3 +377,56 @@ def get_entry(entry_id: str) -> CatalogEntry:
     close = difflib.get_close_matches(key, list(index), n=3, cutoff=0.5)
     hint = f"did you mean {', '.join(close)}?" if close else "see catalog_ids() for the known ids"
     raise CatalogError(f"unknown catalog id {entry_id!r}; {hint}")
+
+
+@functools.cache
+def _record_index() -> tuple[
+    Mapping[str, tuple[CatalogEntry, StructureRecord]],
+    Mapping[tuple[int, str], tuple[CatalogEntry, StructureRecord]],
+]:
+    """The shipped files by real path, and by (size, sha256); the first entry using a file wins."""
+    by_path: dict[str, tuple[CatalogEntry, StructureRecord]] = {}
+    by_hash: dict[tuple[int, str], tuple[CatalogEntry, StructureRecord]] = {}
+    for entry in _load()[0]:
+        for rec in entry.structures:
+            try:
+                data = rec.path.read_bytes()
+                real = str(rec.path.resolve())
+            except OSError:
+                continue  # a missing file is the reader's error to report, not this one's
+            by_path.setdefault(real, (entry, rec))
+            by_hash.setdefault((len(data), hashlib.sha256(data).hexdigest()), (entry, rec))
+    return MappingProxyType(by_path), MappingProxyType(by_hash)
+
+
+def find_record(path: str | Path) -> tuple[CatalogEntry, StructureRecord] | None:
+    """The catalog entry and record of a structure file the catalog ships, else None.
+
+    A file is the catalog's when it is a shipped file (same real path) or a
+    byte-identical copy of one (same size and SHA-256). Any other file is a user's:
+    the catalog knows nothing of it, and nothing is guessed (no match by formula or
+    name). A file shipped by two entries (LaFeAsO, SmFeAsO) belongs to the first in
+    catalog order.
+
+    Args:
+        path: a file path.
+
+    Returns:
+        (entry, record), or None.
+    """
+    by_path, by_hash = _record_index()
+    p = Path(path)
+    try:
+        real = str(p.resolve())
+        if real in by_path:
+            return by_path[real]
+        size = p.stat().st_size
+    except (OSError, RuntimeError, ValueError):
+        return None
+    if not any(size == s for s, _ in by_hash):
+        return None  # only a file of a shipped size is read
+    try:
+        digest = hashlib.sha256(p.read_bytes()).hexdigest()
+    except OSError:
+        return None
+    return by_hash.get((size, digest))

@@ -4,8 +4,11 @@ C14: each confined electron state gives one closed ring, and the stronger its
 binding to the cage (the smaller its height h) the larger the ring. The paper gives
 no formula; the simplest one with that property is used, radius = kappa / h² in
 units of pi/a (a the square-net edge), with kappa an explicit scale. C5, C17: the
-cuprate gap along the contour is d-wave, largest along the Cu–O bonds (X) and zero
-on the Gamma–M diagonals.
+paper's cuprate gap along the contour is d-wave, largest along the Cu–O bonds (X)
+and zero on the Gamma–M diagonals; :func:`dwave_gap` is that form, *imposed* when
+the Fermi image is asked for ``gap_shape="dwave"``. By default the image takes the
+gap shape the package computes from the cage's electrostatics instead
+(:func:`confined.predict.fermi.computed_gap_shapes`).
 
 Pure functions on floats or numpy arrays. Heights in Å, radii in pi/a, kappa in Å²,
 angles in radians, gaps in meV.

@@ -2,7 +2,9 @@
 
 Eq. 3: every phase of a compound has its own resonance, E_R = w / h², with one w
 for all phases of that compound; the paper leaves w undetermined. The parity of a
-mode follows where the electron sits (C11).
+mode follows where the electron sits (C11): :func:`parity` states the rule, and
+:func:`parity_from_layers` applies it to a site derived from the cage geometry
+(the layer nearest to the site decides; issue 10).
 
 Pure functions on floats or numpy arrays. Heights in Å, energies in meV, w in
 meV·Å².
@@ -10,12 +12,19 @@ meV·Å².
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+
 import numpy as np
 from numpy.typing import ArrayLike
 
 from confined.errors import ParameterError
 
-__all__ = ["resonance_energy", "resonance_weight", "parity"]
+__all__ = ["resonance_energy", "resonance_weight", "parity", "parity_from_layers", "LAYER_KINDS"]
+
+#: The kinds of atomic layer a cage's vertices lie in: the active (Cu, Fe) plane, an
+#: anion sheet, a spacer-cation layer.
+LAYER_KINDS: tuple[str, ...] = ("active", "anion", "cation")
 
 
 def _heights(h_A: ArrayLike) -> np.ndarray:
@@ -76,3 +85,45 @@ def parity(in_active_plane: bool) -> str:
         "even" or "odd".
     """
     return "even" if in_active_plane else "odd"
+
+
+def parity_from_layers(
+    site_height_A: float, layers: Sequence[tuple[str, float]]
+) -> tuple[str, int]:
+    """C11 on a derived site: the layer nearest to the electron's site decides the parity.
+
+    The paper: alpha electrons "in the Fe layer" give an even mode, beta and gamma
+    electrons "in the As layers" an odd one. Here the site's height along the
+    stacking normal is compared with the heights of the layers its cage's vertices
+    lie in; the nearest layer is where the electron "is" (an explicit reading:
+    the paper does not say how far from a plane "in" reaches). Even when that layer
+    is the active plane, odd otherwise.
+
+    Args:
+        site_height_A: the site's height along the stacking normal, Å.
+        layers: (kind, height in Å) per layer, kind one of :data:`LAYER_KINDS`.
+
+    Returns:
+        ("even" or "odd", index of the nearest layer in ``layers``; the first of
+        equal distances).
+
+    Raises:
+        ParameterError: no layers, an unknown kind or a height that is not finite.
+    """
+    if not layers:
+        raise ParameterError("layers: at least one layer is needed")
+    z = float(site_height_A)
+    if not math.isfinite(z):
+        raise ParameterError(f"site_height_A: must be finite, got {site_height_A!r}")
+    best, best_d = -1, math.inf
+    for i, (kind, h) in enumerate(layers):
+        if kind not in LAYER_KINDS:
+            raise ParameterError(
+                f"layers: unknown kind {kind!r}; expected one of {', '.join(LAYER_KINDS)}"
+            )
+        d = abs(float(h) - z)
+        if not math.isfinite(d):
+            raise ParameterError(f"layers: height of layer {i} is not finite ({h!r})")
+        if d < best_d:
+            best, best_d = i, d
+    return parity(layers[best][0] == "active"), best

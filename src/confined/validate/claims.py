@@ -9,8 +9,10 @@ measured one where the catalog has it). The catalog ids the checks use live here
 Agreement rule (the simplest explicit one, never a tolerance tuned to a result): a
 computed number agrees with the paper's when it rounds to the paper's number at the
 precision the paper states (52 K: to 1 K; 17.9 meV: to 0.1 meV; "≈ 1320": to 10).
-A symmetry label agrees by the rule of :func:`gap_agrees`. Where the paper states no
-number the verdict is None and only the difference from measurement is given.
+A symmetry label agrees by the rule of :func:`gap_agrees`, a compound's gap by the
+criterion of :func:`judge_gap` (every cage listed, at every scanned radius). Where the
+paper states no number the verdict is None and only the difference from measurement
+is given.
 
 Claims with a check: C1, C2, C3 (lambda from the paper's own tables), C4 (Hg-1223
 under pressure, :mod:`confined.validate.pressure`), C5, C7, C8 (gap symmetry from
@@ -52,6 +54,10 @@ __all__ = [
     "GAP_CLAIM_ENTRY_IDS",
     "gap_claim",
     "gap_agrees",
+    "C8_READINGS",
+    "DEFAULT_C8_READING",
+    "S_TYPE_LABELS",
+    "GAP_CRITERION",
     "judge_gap",
     "check_gap",
     "C9_ENTRY_ID",
@@ -76,7 +82,11 @@ C12_ENTRY_ID: str = "kfe2se2"
 C13_ENTRY_ID: str = "fese-monolayer"
 #: C5, C7, C8: the compounds whose gap symmetry :func:`check_claim` computes.
 GAP_CLAIM_ENTRY_IDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {"C5": ("ybco", "hg1201"), "C7": ("nb", "pb", "zn", "re"), "C8": ("bkfa", "la1111")}
+    {
+        "C5": ("ybco", "hg1201"),
+        "C7": ("nb", "pb", "zn", "re"),
+        "C8": ("bkfa", "la1111", "fese-monolayer"),
+    }
 )
 
 
@@ -261,6 +271,27 @@ GAP_CLAIMS: Mapping[str, tuple[str, str]] = MappingProxyType(
     }
 )
 
+#: The readings of C8's "neither the s-wave of elements nor the d-wave of cuprates":
+#: "label" (neither the label "s" nor "d_x2-y2"; the rule before the option) or
+#: "symmetry-class" (neither an s-type label nor "d_x2-y2").
+C8_READINGS: tuple[str, ...] = ("label", "symmetry-class")
+DEFAULT_C8_READING: str = "label"
+#: The s-type (same-sign, fully symmetric) labels, for the "symmetry-class" reading.
+S_TYPE_LABELS: tuple[str, ...] = ("s", "anisotropic s", "extended s")
+
+#: The rule that decides a compound's gap verdict (docs/theory.md), in words.
+GAP_CRITERION: str = (
+    "each cage: agrees when it confines and its label passes the claim's test, disagrees "
+    "when it confines and fails it, no gap when unconfined; the compound disagrees when a "
+    "confining cage fails, or when no cage of the superconducting phase (catalog "
+    "phase_used, or the only phase; every cage when unknown) confines and that is not by "
+    "construction of the charge model; it agrees when no confining cage fails and one of "
+    "those cages confines; else no verdict"
+)
+
+#: How the reason of a cage that is unconfined by construction of its charge model starts.
+_BY_CONSTRUCTION = "unconfined by construction of the charge model"
+
 
 def gap_claim(family: str) -> tuple[str, str]:
     """(claim id, what the paper says about the gap symmetry) of a family; ("", "") if none.
@@ -271,16 +302,18 @@ def gap_claim(family: str) -> tuple[str, str]:
     return GAP_CLAIMS.get(family, ("", ""))
 
 
-def gap_agrees(family: str, symmetry: str) -> bool | None:
+def gap_agrees(family: str, symmetry: str, *, c8_reading: str = DEFAULT_C8_READING) -> bool | None:
     """Whether a computed gap symmetry label is what the paper says for the family.
 
     Rule: cuprate (C5) "d_x2-y2"; elemental (C7) "s"; iron-based (C8) neither "s" nor
-    "d_x2-y2". None when the label is "unconfined" (no gap to compare) or the family
-    has no claim.
+    "d_x2-y2" (``c8_reading="symmetry-class"``: neither an s-type label,
+    :data:`S_TYPE_LABELS`, nor "d_x2-y2"). None when the label is "unconfined" (no
+    gap to compare) or the family has no claim.
 
     Args:
         family: "cuprate", "iron-based", "elemental", ...
         symmetry: a label of :data:`confined.predict.gap_function.SYMMETRY_LABELS`.
+        c8_reading: :data:`C8_READINGS`.
     """
     if symmetry == "unconfined" or family not in GAP_CLAIMS:
         return None
@@ -288,26 +321,167 @@ def gap_agrees(family: str, symmetry: str) -> bool | None:
         return symmetry == "d_x2-y2"
     if family == "elemental":
         return symmetry == "s"
-    return symmetry not in ("s", "d_x2-y2")
+    forbidden = ("d_x2-y2",) + (S_TYPE_LABELS if c8_reading == "symmetry-class" else ("s",))
+    return symmetry not in forbidden
 
 
-def judge_gap(analysis: GapAnalysis) -> GapAnalysis:
-    """The gap analysis with the paper's claim and the verdict filled in (C5, C7, C8).
+def _superconducting_phase(analysis: GapAnalysis) -> str | None:
+    """The phase of the measured Tc: catalog ``phase_used``, else the only phase."""
+    from confined.structure.sources import catalog_entry_of
 
-    Args:
-        analysis: from :func:`confined.predict.gap.predict_gap`.
+    entry = catalog_entry_of(analysis.source)
+    if entry is not None and entry.phase_used:
+        return str(entry.phase_used)
+    phases = {c.phase for c in analysis.cages if c.phase}
+    return phases.pop() if len(phases) == 1 else None
 
-    Returns:
-        A copy with ``paper_claim`` and ``agrees_with_paper`` set.
-    """
-    return replace(
-        analysis,
-        paper_claim=gap_claim(analysis.family),
-        agrees_with_paper=gap_agrees(analysis.family, analysis.symmetry),
+
+def _compound(
+    tests: list[bool | None], relevant: list[bool], by_construction: list[bool]
+) -> bool | None:
+    """The compound rule (module docstring of docs/theory.md, "the criteria")."""
+    if any(t is False for t in tests):
+        return False
+    rel = [t for t, r in zip(tests, relevant, strict=True) if r]
+    if any(t is True for t in rel):
+        return True
+    rel_bc = [b for b, r in zip(by_construction, relevant, strict=True) if r]
+    return None if rel_bc and all(rel_bc) else False
+
+
+def _runs(rho: list[float], holds: list[bool | None]) -> tuple[tuple[float, float], ...]:
+    out, start = [], None
+    for k, h in enumerate(holds + [None]):
+        if h is True and start is None:
+            start = k
+        elif h is not True and start is not None:
+            out.append((float(rho[start]), float(rho[k - 1])))
+            start = None
+    return tuple(out)
+
+
+def _where(runs: tuple[tuple[float, float], ...], unit: str) -> str:
+    """Where a claim holds: "at rho 1.61–1.69 Å", or "at no scanned rho" for no run."""
+    if not runs:
+        return "at no scanned rho"
+    return "at rho " + ", ".join(
+        f"{a:.3g}{unit}" if a == b else f"{a:.3g}–{b:.3g}{unit}" for a, b in runs
     )
 
 
-def check_gap(source: Any, **predict_kwargs: Any) -> GapAnalysis:
+def _fmt_fraction(f: float | None, reference: str) -> str:
+    return "no scanned rho" if f is None else f"rho = {f:g} × {reference}"
+
+
+def judge_gap(analysis: GapAnalysis, *, c8_reading: str = DEFAULT_C8_READING) -> GapAnalysis:
+    """The gap analysis with the paper's claim and the verdict filled in (C5, C7, C8).
+
+    Every cage is judged at the headline radius and at every scanned radius
+    (:class:`~confined.predict.gap.RhoScan`); the compound by the criterion of
+    docs/theory.md (:data:`GAP_CRITERION`).
+
+    Args:
+        analysis: from :func:`confined.predict.gap.predict_gap`.
+        c8_reading: the reading of C8 (:data:`C8_READINGS`).
+
+    Returns:
+        A copy with ``paper_claim``, ``agrees_with_paper`` and ``verdict`` set.
+
+    Raises:
+        ParameterError: an unknown reading (with a "did you mean").
+    """
+    import numpy as np
+
+    from confined.checks import check_choice
+    from confined.predict.gap import CageVerdict, GapVerdict
+
+    check_choice("c8_reading", c8_reading, C8_READINGS, what="C8 reading")
+    claim = gap_claim(analysis.family)
+    if not claim[0]:
+        return replace(analysis, paper_claim=claim, agrees_with_paper=None, verdict=None)
+    family = analysis.family
+    sc_phase = _superconducting_phase(analysis)
+    opts = analysis.options
+    fraction = opts.rho_fraction if opts is not None else float("nan")
+    reference = opts.rho_reference if opts is not None else "nearest-ion"
+    cages = []
+    per_scan: list[list[bool | None]] = []
+    for c in analysis.cages:
+        reason = c.unconfined_reason or ""
+        construction = reason.startswith(_BY_CONSTRUCTION)
+        test = gap_agrees(family, c.symmetry, c8_reading=c8_reading)
+        if test is None:
+            status = f"no gap ({_BY_CONSTRUCTION if construction else 'unconfined'})"
+        else:
+            status = "agrees" if test else "disagrees"
+        scan = c.scan
+        holds: list[bool | None] = []
+        rho: list[float] = []
+        if scan is not None:
+            holds = [gap_agrees(family, lab, c8_reading=c8_reading) for lab in scan.labels]
+            rho = [float(x) for x in scan.rho_A]
+        first = next((k for k, h in enumerate(holds) if h is True), None)
+        per_scan.append(holds)
+        cages.append(
+            CageVerdict(
+                cage=c.label,
+                phase=c.phase,
+                symmetry=c.symmetry,
+                status=status,
+                agrees=test,
+                holds=tuple(holds),
+                holds_from_rho_A=None if first is None else rho[first],
+                holds_from_fraction=None
+                if first is None or scan is None
+                else float(scan.fractions[first]),
+                holds_ranges_A=_runs(rho, holds),
+                note=c.unconfined_reason,
+            )
+        )
+    relevant = [sc_phase is None or c.phase == sc_phase for c in analysis.cages]
+    construction = [c.status == f"no gap ({_BY_CONSTRUCTION})" for c in cages]
+    agrees = _compound([c.agrees for c in cages], relevant, construction)
+    n = min((len(h) for h in per_scan), default=0)
+    fractions = (
+        np.asarray(analysis.cages[0].scan.fractions[:n], dtype=float)
+        if n and analysis.cages[0].scan is not None
+        else np.zeros(0)
+    )
+    holds_c = [_compound([h[k] for h in per_scan], relevant, construction) for k in range(n)]
+    first_c = next((k for k, h in enumerate(holds_c) if h is True), None)
+    holds_from = None if first_c is None else float(fractions[first_c])
+    word = {True: "agrees", False: "disagrees", None: "no verdict"}[agrees]
+    listed = "; ".join(
+        f"{c.cage}: {c.symmetry} ({c.status}; holds {_where(c.holds_ranges_A, ' Å')})"
+        for c in cages
+    )
+    runs = _runs([float(f) for f in fractions], holds_c)
+    scanned = f" (scanned {fractions[0]:g}–{fractions[-1]:g})" if len(fractions) else ""
+    status = (
+        f"{claim[0]} ({claim[1]}): {word} at {_fmt_fraction(fraction, reference)}; the "
+        f"compound agrees {_where(runs, f' × {reference}')}{scanned} — {listed}"
+    )
+    verdict = GapVerdict(
+        claim=claim[0],
+        says=claim[1],
+        criterion=GAP_CRITERION,
+        reading=c8_reading if family == "iron-based" else "label",
+        rho_fraction=float(fraction),
+        rho_reference=reference,
+        superconducting_phase=sc_phase,
+        agrees=agrees,
+        status=status,
+        fractions=fractions,
+        holds=tuple(holds_c),
+        holds_from_fraction=holds_from,
+        cages=tuple(cages),
+    )
+    return replace(analysis, paper_claim=claim, agrees_with_paper=agrees, verdict=verdict)
+
+
+def check_gap(
+    source: Any, *, c8_reading: str = DEFAULT_C8_READING, **predict_kwargs: Any
+) -> GapAnalysis:
     """Predict the gap symmetry of a source and compare it with the paper (C5, C7, C8).
 
     :func:`confined.predict.gap.predict_gap` followed by :func:`judge_gap`, as the
@@ -315,18 +489,22 @@ def check_gap(source: Any, **predict_kwargs: Any) -> GapAnalysis:
 
     Args:
         source: a path, catalog id, pymatgen Structure, ASE Atoms, Crystal or PhaseSet.
+        c8_reading: the reading of C8 (:data:`C8_READINGS`).
         **predict_kwargs: passed to :func:`~confined.predict.gap.predict_gap`.
 
     Returns:
-        The analysis with ``paper_claim`` and ``agrees_with_paper`` set.
+        The analysis with ``paper_claim``, ``agrees_with_paper`` and ``verdict`` set.
     """
+    from confined.checks import check_choice
     from confined.predict.gap import predict_gap
 
-    return judge_gap(predict_gap(source, **predict_kwargs))
+    check_choice("c8_reading", c8_reading, C8_READINGS, what="C8 reading")
+    return judge_gap(predict_gap(source, **predict_kwargs), c8_reading=c8_reading)
 
 
 def _check_gap(claim_id: str, **predict_kwargs: Any) -> ClaimCheck:
     values = []
+    notes = []
     for entry_id in GAP_CLAIM_ENTRY_IDS[claim_id]:
         res = check_gap(entry_id, **predict_kwargs)
         values.append(
@@ -338,7 +516,16 @@ def _check_gap(claim_id: str, **predict_kwargs: Any) -> ClaimCheck:
                 res.agrees_with_paper,
             )
         )
-    return _check(claim_id, tuple(values))
+        v = res.verdict
+        if v is not None:
+            values.append(
+                ClaimValue(
+                    f"smallest rho / {v.rho_reference} where {claim_id} holds for {entry_id}",
+                    v.holds_from_fraction,
+                )
+            )
+            notes.append(f"{entry_id}: {v.status}")
+    return _check(claim_id, tuple(values), tuple(notes))
 
 
 # ------------------------------------------------------------ C1, C2, C3: lambda

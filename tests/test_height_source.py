@@ -106,3 +106,8 @@ def test_without_a_structure_the_fallback_is_named(entry_id, origin, h_alpha) ->
     assert ps.site("alpha").h_A == h_alpha and set(ps.origins().values()) == {origin}
     assert ps.height_source == f"{origin} (fallback: no structure is shipped)"
     assert any(w.startswith(f"heights from the {origin}: no structure") for w in ps.warnings)
+
+
+def test_resonance_terminal_names_the_source(capsys) -> None:
+    out = _text(capsys, "resonance", "hg1223", "--calibrate", "alpha=40")
+    assert f"heights: structure (hg1223: {HG_FILE})" in out

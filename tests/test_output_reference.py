@@ -48,7 +48,10 @@ ALLOWED: dict[tuple[str, str], str] = {
         ("mechanism states", f".{lat}.{key}"): "issue 10: the 'cage' well is the default"
         for lat in ("lattice", "reference")
         for key in (
-            "hbar_omega_meV", "input_impedance_ohm", "omega_rad_per_s", "sheet_impedance_ohm",
+            "hbar_omega_meV",
+            "input_impedance_ohm",
+            "omega_rad_per_s",
+            "sheet_impedance_ohm",
             "stiffness_N_per_m",
         )
     },  # fmt: skip

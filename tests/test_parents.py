@@ -128,3 +128,22 @@ def test_a_users_file_gets_nothing_invented_but_what_the_user_gives(capsys) -> N
     assert "measured Tc = 0 K (user); predicted: alpha " in out and "undoped parent" not in out
     assert main(["analyze", "ybco", "--measured-tc", "ybco"]) == 2
     assert "expected SOURCE=NUMBER" in capsys.readouterr().err
+
+
+def test_the_catalog_entry_shows_the_parent_flag_and_doping() -> None:
+    """`confined catalog ID` marks each parent file and prints its doping line."""
+    from rich.console import Console
+
+    from confined.report import print_catalog_entry
+
+    entry = get_entry("bkfa")
+    con = Console(width=1000, record=True, color_system=None)
+    print_catalog_entry(entry, console=con)
+    out = con.export_text()
+    assert "undoped parent" in out
+    for rec in entry.structures:
+        row = next(ln for ln in out.splitlines() if ln.strip().startswith(rec.file))
+        assert (" yes " in row) == rec.undoped_parent, rec.file
+        if rec.doping:
+            assert f"  {rec.file}: {rec.doping}" in out
+    assert sum(r.undoped_parent for r in entry.structures) == 2

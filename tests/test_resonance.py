@@ -210,9 +210,10 @@ def test_cli_json_default_heights(capsys) -> None:
     # the common --json envelope, then the command's own keys
     assert doc["schema"] == "confined.resonance" and doc["schema_version"] == 1
     assert set(doc) - {"schema", "schema_version", "confined_version"} == {
-        "source", "family", "calibration", "modes", "warnings"
+        "source", "family", "calibration", "modes", "warnings", "height_source"
     }  # fmt: skip
     assert doc["source"] == "cakfe4as4" and doc["family"] == "iron-based"
+    assert doc["height_source"] == "paper text (fallback: no structure is shipped)"
     modes = {m["phase"]: m for m in doc["modes"]}
     assert modes["alpha"]["energy_meV"] == pytest.approx(E_ALPHA, abs=1e-4)
     assert modes["gamma"]["energy_meV"] == pytest.approx(E_GAMMA, abs=1e-4)

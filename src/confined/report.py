@@ -130,14 +130,19 @@ def print_catalog_entry(entry: CatalogEntry, console: Console | None = None) -> 
         con.print("  aliases: " + ", ".join(entry.aliases))
     if entry.structures:
         t = Table(box=box.SIMPLE_HEAD, padding=(0, 1), show_edge=False)
-        for col in ("file", "quality", "reference"):
+        for col in ("file", "quality", "undoped parent", "reference"):
             t.add_column(col, overflow="fold")
         for rec in entry.structures:
-            t.add_row(rec.file, rec.quality, rec.reference or "")
+            t.add_row(
+                rec.file, rec.quality, "yes" if rec.undoped_parent else "", rec.reference or ""
+            )
         con.print(t)
         for rec in entry.structures:
             if rec.provenance:
                 con.print(f"  {rec.file}: {rec.provenance}", soft_wrap=False)
+            for line in (rec.note, rec.doping):
+                if line:
+                    con.print(f"  {rec.file}: {line}", soft_wrap=False)
     else:
         con.print(f"  no structure: {entry.no_structure_reason}")
     if entry.notes:

@@ -125,6 +125,8 @@ def _print(result: Any) -> None:
             _parity_from(m),
         )
     con.print(t)
+    if result.height_source:
+        con.print(f"  heights: {result.height_source}")
     con.print(f"  w = {cal['w_meV_A2']:g} meV·Å²")
     for w in result.warnings:
         con.print(f"  [yellow]warning:[/yellow] {w}")

@@ -393,6 +393,9 @@ class ResonanceResult:
             ``w_meV_A2`` and the inputs of that mode.
         modes: one mode per phase, alpha first.
         warnings: what the reader should know.
+        height_source: where the heights came from, one line
+            (:attr:`~confined.predict.phases.PhaseSet.height_source`); each mode
+            also carries its own ``h_origin``.
     """
 
     source: str
@@ -400,6 +403,7 @@ class ResonanceResult:
     calibration: Mapping[str, Any]
     modes: tuple[ResonanceMode, ...]
     warnings: tuple[str, ...] = ()
+    height_source: str = ""
 
     def mode(self, phase: str) -> ResonanceMode:
         """The mode of one phase.
@@ -599,4 +603,5 @@ def predict_resonance(
         calibration=calibration,
         modes=modes,
         warnings=tuple(warnings),
+        height_source=phase_set.height_source,
     )

@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	@echo "setting up $(VENV): a virtualenv with confined and its dependencies (a minute or two)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade --progress-bar on pip
-	$(BIN)/python -m pip install --progress-bar on -e ".[test,fast,ase]"
+	$(BIN)/python -m pip install --progress-bar on -e ".[test,fast,ase,screen]"
 	touch $(STAMP)
 	@echo "ready: run .venv/bin/confined --help (or: source .venv/bin/activate)"
 

@@ -35,7 +35,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("screen",),
     ("web",),
     ("commands",),
-    ("cli",),
+    ("cli", "__main__"),
 ]
 RANK = {name: i for i, names in enumerate(LAYERS) for name in names}
 

@@ -28,7 +28,10 @@ def cli() -> None:
 
 #: The commands, one module each under confined.commands (imported here: an import
 #: error is a bug to see, never a command that silently goes missing).
-COMMANDS = ("analyze", "catalog", "reproduce", "resonance", "fermi", "pressure", "gap", "mechanism")
+COMMANDS = (
+    "analyze", "catalog", "reproduce", "resonance", "fermi", "pressure", "gap", "mechanism",
+    "screen", "query", "top",
+)  # fmt: skip
 
 
 def _register_commands() -> None:

@@ -51,6 +51,8 @@ __all__ = [
     "not_regular",
     "check_file",
     "read_bytes",
+    "read_raw",
+    "decompress",
     "decode_content",
 ]
 
@@ -354,6 +356,17 @@ def _read_capped(stream: Any, max_bytes: int | None, expected: int) -> bytes:
 def read_bytes(path: Path, label: str, max_bytes: int | None) -> bytes:
     """Read a regular file, at most ``max_bytes`` (+1 to notice more), and decompress it.
 
+    :func:`read_raw` then :func:`decompress`.
+
+    Raises:
+        StructureInputError: as :func:`read_raw` and :func:`decompress`.
+    """
+    return decompress(read_raw(path, label, max_bytes), path.name, label, max_bytes)
+
+
+def read_raw(path: Path, label: str, max_bytes: int | None) -> bytes:
+    """Read a regular file as stored, at most ``max_bytes`` (+1 to notice more).
+
     The file is opened without blocking and checked again once open, so that a
     FIFO put in its place after the first look cannot hang the read.
 
@@ -363,11 +376,11 @@ def read_bytes(path: Path, label: str, max_bytes: int | None) -> bytes:
         max_bytes: the cap on the file and on its decompressed data (None: no cap).
 
     Returns:
-        The (decompressed) content.
+        The content as stored (not decompressed).
 
     Raises:
         StructureInputError: the file cannot be opened or read, is no regular
-            file once open, is over the cap, or cannot be decompressed.
+            file once open, or is over the cap.
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
@@ -388,7 +401,25 @@ def read_bytes(path: Path, label: str, max_bytes: int | None) -> bytes:
         ) from None
     if max_bytes is not None and len(data) > max_bytes:  # grew while being read
         raise _too_big(label, "the file", max_bytes)
-    _, compression = strip_compression(path.name)
+    return data
+
+
+def decompress(data: bytes, name: str, label: str, max_bytes: int | None) -> bytes:
+    """Decompress the content of a file whose name ends in ``.gz``, ``.bz2`` or ``.xz``.
+
+    Args:
+        data: the raw content.
+        name: the file name (its suffix says the compression; none: returned as is).
+        label: the source, first in messages.
+        max_bytes: the cap on the decompressed data (None: no cap).
+
+    Returns:
+        The decompressed content (``data`` itself when the name says no compression).
+
+    Raises:
+        StructureInputError: the data cannot be decompressed or is over the cap.
+    """
+    _, compression = strip_compression(name)
     if compression is None or not data:
         return data
     try:

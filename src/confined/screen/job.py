@@ -1,0 +1,330 @@
+"""One screening job: inputs in, one Parquet row per input out, resumable, nothing lost.
+
+:func:`screen` enumerates the inputs (:mod:`confined.screen.inputs`), cuts them
+into numbered chunks, runs the chunks that are not committed yet on a local
+:class:`~confined.screen.pool.WorkerPool` or on a dask.distributed cluster
+(:mod:`confined.screen.dask_backend`), and commits each chunk's rows as one
+Parquet part (:mod:`confined.screen.store`). The inputs are streamed twice: once
+for their names (the enumeration hash of the manifest and the total for the
+progress bar), once with their content; only the chunks in flight are in memory.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import re
+import resource
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow.dataset as pads
+
+from confined import __version__ as _version
+from confined.checks import check_callable, check_int, check_real
+from confined.errors import ParameterError
+from confined.screen.inputs import Item, enumeration_hash, iter_items
+from confined.screen.schema import STATUSES
+from confined.screen.store import ResultStore
+from confined.screen.task import ScreenConfig
+
+__all__ = ["DEFAULT_CHUNK_SIZE", "Progress", "ScreenSummary", "screen", "summarize"]
+
+#: Inputs per chunk: the unit of commit and of resume, and one dask task. 256
+#: structures are ~0.3 s of work: large enough that a scheduler sees few tasks
+#: (4 per second per core), small enough that a kill loses little.
+DEFAULT_CHUNK_SIZE: int = 256
+
+
+@dataclass
+class Progress:
+    """Where a running job stands (passed to the ``progress`` callback).
+
+    Attributes:
+        total: inputs of the job.
+        done: inputs with a committed row (skipped chunks of a resumed job included).
+        computed: inputs computed in this run.
+        failed: rows of this run with status error, timeout, crashed or memory.
+        elapsed_s: seconds since this run started.
+        chunks_done: chunks committed.
+        n_chunks: chunks of the job.
+    """
+
+    total: int
+    done: int = 0
+    computed: int = 0
+    failed: int = 0
+    elapsed_s: float = 0.0
+    chunks_done: int = 0
+    n_chunks: int = 0
+
+    @property
+    def rate_per_s(self) -> float:
+        """Inputs computed per second in this run."""
+        return self.computed / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+    @property
+    def eta_s(self) -> float | None:
+        """Seconds left at the current rate (None before the first chunk)."""
+        rate = self.rate_per_s
+        return None if rate <= 0 else (self.total - self.done) / rate
+
+
+@dataclass(frozen=True)
+class ScreenSummary:
+    """What a job did, and what its result folder holds.
+
+    Attributes:
+        out: the result folder.
+        n_inputs: inputs of the job (rows of the finished folder).
+        n_chunks: chunks of the job.
+        chunks_skipped: chunks already committed when this run started (--resume).
+        computed: inputs computed in this run.
+        by_status: rows per status, over the whole folder.
+        by_family: rows per family (status ok or none), over the whole folder.
+        errors: the commonest failure reasons (reason, count), over the whole folder.
+        wall_s: seconds this run took.
+        workers: worker processes (local) or dask worker threads.
+        backend: "local", "dask local" or the scheduler address.
+        peak_rss_driver_MB: the driver's peak resident memory.
+        peak_rss_worker_MB: the largest local worker's peak resident memory (None on Dask).
+    """
+
+    out: str
+    n_inputs: int
+    n_chunks: int
+    chunks_skipped: int
+    computed: int
+    by_status: dict[str, int]
+    by_family: dict[str, int]
+    errors: list[tuple[str, int]]
+    wall_s: float
+    workers: int
+    backend: str
+    peak_rss_driver_MB: float
+    peak_rss_worker_MB: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def rate_per_s(self) -> float:
+        """Inputs computed per second of wall time in this run."""
+        return self.computed / self.wall_s if self.wall_s > 0 else 0.0
+
+    @property
+    def rate_per_core_s(self) -> float:
+        """Inputs per second per worker."""
+        return self.rate_per_s / max(1, self.workers)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON (what ``_summary.json`` and ``confined screen --json`` hold)."""
+        return {
+            "out": self.out,
+            "n_inputs": self.n_inputs,
+            "n_chunks": self.n_chunks,
+            "chunks_skipped": self.chunks_skipped,
+            "computed": self.computed,
+            "by_status": self.by_status,
+            "by_family": self.by_family,
+            "errors": [{"reason": r, "count": n} for r, n in self.errors],
+            "wall_s": self.wall_s,
+            "rate_per_s": self.rate_per_s,
+            "rate_per_core_s": self.rate_per_core_s,
+            "workers": self.workers,
+            "backend": self.backend,
+            "peak_rss_driver_MB": self.peak_rss_driver_MB,
+            "peak_rss_worker_MB": self.peak_rss_worker_MB,
+            **self.extra,
+        }
+
+
+def _chunks(
+    inputs: list[str], size: int, skip: set[int]
+) -> Iterator[tuple[int, list[tuple[int, Item]]]]:
+    """Numbered chunks of (index, item), done chunks skipped (their content not kept)."""
+    batch: list[tuple[int, Item]] = []
+    chunk = 0
+    for index, item in enumerate(iter_items(inputs)):
+        if chunk not in skip:
+            batch.append((index, item))
+        if (index + 1) % size == 0:
+            if chunk not in skip:
+                yield chunk, batch
+            batch, chunk = [], chunk + 1
+    if batch:  # the partial last chunk
+        yield chunk, batch
+
+
+def _peak_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024.0  # kB on Linux
+
+
+def screen(
+    inputs: Iterable[str],
+    out: str | os.PathLike[str],
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    resume: bool = False,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    config: ScreenConfig | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    worker_log: str | os.PathLike[str] | None = None,
+) -> ScreenSummary:
+    """Screen structures: one row per input in ``out/part-*.parquet``.
+
+    Args:
+        inputs: files, directories, globs, tar archives, CSV/Parquet tables with
+            a path column, catalog ids (:mod:`confined.screen.inputs`).
+        out: the result folder (created; with ``resume`` an unfinished one).
+        workers: local worker processes (default: the CPUs available), or the
+            workers of a ``scheduler="local"`` cluster.
+        scheduler: None for the local pool, ``"local"`` for a new dask
+            LocalCluster, or the address of a running dask scheduler
+            (``"tcp://host:8786"``).
+        resume: finish the job that wrote ``out`` (same inputs and options).
+        chunk_size: inputs per chunk (the unit of commit, resume and dask tasks).
+        config: the per-structure options and task.
+        progress: called after every committed chunk.
+        worker_log: file that receives the local workers' stderr (default: none).
+
+    Returns:
+        The summary (also written to ``out/_summary.json``).
+
+    Raises:
+        ParameterError: no inputs, an option out of its domain, an input archive or
+            table that cannot be opened, a folder of another job, a worker that
+            cannot start.
+        OutputError: the results cannot be written.
+    """
+    from confined.screen.pool import WorkerPool, default_workers
+
+    items = [os.fspath(x) for x in inputs]
+    if not items:
+        raise ParameterError("screen: no inputs given")
+    cfg = config or ScreenConfig()
+    size = check_int("chunk_size", chunk_size, low=1)
+    n_workers = default_workers() if workers is None else check_int("workers", workers, low=1)
+    check_real("timeout_s", cfg.timeout_s, positive=True)
+    check_callable("progress", progress)
+    assert size is not None and n_workers is not None
+    start = time.monotonic()
+    digest, n = enumeration_hash(items)
+    n_chunks = -(-n // size)
+    manifest = {
+        "inputs": [os.path.abspath(x) if os.path.exists(x) else x for x in items],
+        "n_inputs": n,
+        "n_chunks": n_chunks,
+        "chunk_size": size,
+        "enumeration_sha256": digest,
+        "config": cfg.to_dict(),
+        "confined_version": _version,
+    }
+    store = ResultStore.open(out, manifest, resume)
+    done = store.done()
+    skipped = len(done)
+    state = Progress(total=n, n_chunks=n_chunks, chunks_done=skipped)
+    state.done = sum(_chunk_len(c, size, n) for c in done)
+    batches = _chunks(items, size, done)
+    client = cluster = None
+    log: Any = None
+    backend = "local"
+    try:
+        if scheduler is None:
+            import subprocess
+
+            log = open(worker_log, "ab") if worker_log is not None else subprocess.DEVNULL  # noqa: SIM115
+            pool = WorkerPool(n_workers, cfg, log)
+            stream = pool.run(batches)
+        else:
+            from confined.screen.dask_backend import connect, run_on_dask
+
+            client, cluster = connect(scheduler, n_workers)
+            backend = "dask local" if scheduler == "local" else scheduler
+            n_workers = max(1, sum(client.nthreads().values()))
+            pool = None
+            stream = run_on_dask(client, batches, cfg)
+        try:
+            for chunk, rows in stream:
+                for r in rows:
+                    r["chunk"] = chunk
+                store.write(chunk, rows)
+                state.chunks_done += 1
+                state.done += len(rows)
+                state.computed += len(rows)
+                state.failed += sum(r["status"] not in ("ok", "none") for r in rows)
+                state.elapsed_s = time.monotonic() - start
+                if progress is not None:
+                    progress(state)
+        finally:
+            if pool is not None:
+                pool.close()
+    finally:
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+        if log is not None and not isinstance(log, int):
+            log.close()
+    wall = time.monotonic() - start
+    by_status, by_family, errors = summarize(store.out)
+    summary = ScreenSummary(
+        out=str(store.out),
+        n_inputs=n,
+        n_chunks=n_chunks,
+        chunks_skipped=skipped,
+        computed=state.computed,
+        by_status=by_status,
+        by_family=by_family,
+        errors=errors,
+        wall_s=wall,
+        workers=n_workers,
+        backend=backend,
+        peak_rss_driver_MB=_peak_mb(resource.RUSAGE_SELF),
+        peak_rss_worker_MB=_peak_mb(resource.RUSAGE_CHILDREN) if scheduler is None else None,
+    )
+    store.write_summary(summary.to_dict())
+    return summary
+
+
+def _chunk_len(chunk: int, size: int, n: int) -> int:
+    return max(0, min(size, n - chunk * size))
+
+
+_SOURCE_PREFIX = re.compile(r"^.*?\.(cif|mcif|vasp|poscar|json|gz|xz|bz2)(\.\w+)?: ", re.I)
+
+
+def _reason(error: str | None) -> str:
+    """A failure message without its source (so that equal reasons group)."""
+    text = error or "(no message)"
+    m = _SOURCE_PREFIX.match(text)
+    text = text[m.end() :] if m else text.partition(": ")[2] or text
+    return re.sub(r"\d+(\.\d+)?", "N", text)[:160]
+
+
+def summarize(
+    out: str | os.PathLike[str], top: int = 12
+) -> tuple[dict[str, int], dict[str, int], list[tuple[str, int]]]:
+    """Counts by status and family, and the commonest failure reasons, of a result folder.
+
+    Returns:
+        ``(by_status, by_family, [(reason, count), ...])``; statuses in
+        :data:`~confined.screen.schema.STATUSES` order, reasons with their numbers
+        replaced by N so that equal reasons group.
+    """
+    parts = sorted(Path(out).glob("part-*.parquet"))
+    if not parts:
+        return {}, {}, []
+    table = pads.dataset([str(p) for p in parts], format="parquet").to_table(
+        columns=["status", "family", "error"]
+    )
+    status = collections.Counter(table.column("status").to_pylist())
+    family = collections.Counter(f for f in table.column("family").to_pylist() if f is not None)
+    reasons: collections.Counter[str] = collections.Counter()
+    for s, e in zip(table.column("status").to_pylist(), table.column("error").to_pylist(), strict=True):
+        if s not in ("ok", "none"):
+            reasons[f"{s}: {_reason(e)}"] += 1
+    by_status = {s: status[s] for s in STATUSES if status[s]}
+    return by_status, dict(sorted(family.items())), reasons.most_common(top)

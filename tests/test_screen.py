@@ -324,8 +324,8 @@ def test_inputs_enumeration(tmp_path: Path) -> None:
     assert got == [
         str(root / "top.vasp"), str(root / "a" / "y.cif.gz"), str(root / "b" / "x.cif"),
         str(root / "b" / "deep" / "z.cif"), f"{tar}::m2.cif", f"{tar}::m1.cif",
-        str(tmp_path / "b/x.cif"), "/abs/missing.cif", str(root / "top.vasp"), str(root / "b" / "x.cif"), "ybco",
-        str(tmp_path / "no_such.cif"),
+        str(tmp_path / "b/x.cif"), "/abs/missing.cif", str(root / "top.vasp"),
+        str(root / "b" / "x.cif"), "ybco", str(tmp_path / "no_such.cif"),
     ]  # fmt: skip
     items = list(iter_items(inputs))
     assert [i.source for i in items] == got

@@ -323,7 +323,8 @@ def summarize(
     status = collections.Counter(table.column("status").to_pylist())
     family = collections.Counter(f for f in table.column("family").to_pylist() if f is not None)
     reasons: collections.Counter[str] = collections.Counter()
-    for s, e in zip(table.column("status").to_pylist(), table.column("error").to_pylist(), strict=True):
+    statuses, messages = table.column("status").to_pylist(), table.column("error").to_pylist()
+    for s, e in zip(statuses, messages, strict=True):
         if s not in ("ok", "none"):
             reasons[f"{s}: {_reason(e)}"] += 1
     by_status = {s: status[s] for s in STATUSES if status[s]}

@@ -20,7 +20,7 @@ from pymatgen.core import Composition
 
 from confined.errors import ParameterError
 from confined.screen.inputs import enumeration_hash, iter_items, iter_sources
-from confined.screen.job import screen
+from confined.screen.job import ScreenSummary, screen
 from confined.screen.schema import COLUMNS, SCHEMA
 from confined.screen.store import MANIFEST
 from confined.screen.task import ScreenConfig
@@ -138,6 +138,10 @@ def test_fault_tar_local_pool(fault_tar: Path, tmp_path: Path) -> None:
     assert sorted(int(c) for c in df["chunk"].unique()) == [0, 1, 2]
     summary = json.loads((out / "_summary.json").read_text())
     assert summary["by_status"] == s.by_status
+    assert ScreenSummary.from_dict(summary) == s  # the summary file reads back
+    assert summary["rate_per_s"] == pytest.approx(10 / s.wall_s)
+    assert ("memory: out of memory (over --max-memory-per-worker N MB beyond the worker's "
+            "start-up footprint)", 1) in s.errors  # fmt: skip
 
 
 def test_fault_tar_on_dask_local_cluster(fault_tar: Path, tmp_path: Path) -> None:
@@ -221,7 +225,7 @@ def test_polars_reads_the_folder(tmp_path: Path) -> None:
 
 _KILL_SCRIPT = """
 import sys
-from confined.screen.job import screen
+from confined.screen.job import ScreenSummary, screen
 from confined.screen.task import ScreenConfig
 screen([sys.argv[1]], sys.argv[2], workers=1, chunk_size=4, resume=True,
        config=ScreenConfig(reader="gemmi", task="screen_faults:slow"))

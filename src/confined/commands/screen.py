@@ -12,6 +12,7 @@ from confined import defaults
 from confined.commands.options import (
     HintedChoice,
     echo_json,
+    error_line,
     json_option,
     lambda_option,
     max_atoms_option,
@@ -21,6 +22,8 @@ from confined.commands.options import (
 
 __all__ = ["command", "screen"]
 
+#: Exit code after Ctrl-C (128 + SIGINT, as a shell reports it).
+EXIT_INTERRUPTED = 130
 #: Seconds between the plain progress lines written when stderr is not a terminal.
 LOG_EVERY_S: float = 10.0
 
@@ -133,17 +136,28 @@ def screen(
         timeout_s=timeout,
         max_memory_mb=max_memory_mb or None,
     )
-    with _Progress() as prog:
-        summary = run_screen(
-            list(inputs),
-            out,
-            workers=workers,
-            scheduler=scheduler,
-            resume=resume,
-            chunk_size=chunk_size,
-            config=config,
-            progress=prog.update,
+    try:
+        with _Progress() as prog:
+            summary = run_screen(
+                list(inputs),
+                out,
+                workers=workers,
+                scheduler=scheduler,
+                resume=resume,
+                chunk_size=chunk_size,
+                config=config,
+                progress=prog.update,
+            )
+    except KeyboardInterrupt:
+        import glob
+        import os
+
+        done = len(glob.glob(os.path.join(glob.escape(out), "part-*.parquet")))
+        error_line(
+            f"interrupted: {done} chunks committed in {out}; the same command with --resume "
+            "finishes the job"
         )
+        sys.exit(EXIT_INTERRUPTED)
     if as_json:
         echo_json(summary.to_dict())
     else:

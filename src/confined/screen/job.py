@@ -30,6 +30,7 @@ from confined.screen.inputs import Item, enumeration_hash, iter_items
 from confined.screen.schema import STATUSES
 from confined.screen.store import ResultStore
 from confined.screen.task import ScreenConfig
+from confined.serialize import serializable, spec
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "Progress", "ScreenSummary", "screen", "summarize"]
 
@@ -73,9 +74,13 @@ class Progress:
         return None if rate <= 0 else (self.total - self.done) / rate
 
 
+@serializable(derived={"rate_per_s": "rate_per_s", "rate_per_core_s": "rate_per_core_s"})
 @dataclass(frozen=True)
 class ScreenSummary:
     """What a job did, and what its result folder holds.
+
+    ``to_dict()`` is what ``_summary.json`` and ``confined screen --json`` hold (with
+    the derived ``rate_per_s`` and ``rate_per_core_s``); ``from_dict`` reads it back.
 
     Attributes:
         out: the result folder.
@@ -90,7 +95,8 @@ class ScreenSummary:
         workers: worker processes (local) or dask worker threads.
         backend: "local", "dask local" or the scheduler address.
         peak_rss_driver_MB: the driver's peak resident memory.
-        peak_rss_worker_MB: the largest local worker's peak resident memory (None on Dask).
+        peak_rss_worker_MB: the largest peak resident memory a local worker reported
+            (VmHWM; None on Dask, whose dashboard shows its workers' memory).
     """
 
     out: str
@@ -100,13 +106,12 @@ class ScreenSummary:
     computed: int
     by_status: dict[str, int]
     by_family: dict[str, int]
-    errors: list[tuple[str, int]]
+    errors: tuple[tuple[str, int], ...] = field(metadata=spec(row_keys=("reason", "count")))
     wall_s: float
     workers: int
     backend: str
     peak_rss_driver_MB: float
     peak_rss_worker_MB: float | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def rate_per_s(self) -> float:
@@ -117,27 +122,6 @@ class ScreenSummary:
     def rate_per_core_s(self) -> float:
         """Inputs per second per worker."""
         return self.rate_per_s / max(1, self.workers)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON (what ``_summary.json`` and ``confined screen --json`` hold)."""
-        return {
-            "out": self.out,
-            "n_inputs": self.n_inputs,
-            "n_chunks": self.n_chunks,
-            "chunks_skipped": self.chunks_skipped,
-            "computed": self.computed,
-            "by_status": self.by_status,
-            "by_family": self.by_family,
-            "errors": [{"reason": r, "count": n} for r, n in self.errors],
-            "wall_s": self.wall_s,
-            "rate_per_s": self.rate_per_s,
-            "rate_per_core_s": self.rate_per_core_s,
-            "workers": self.workers,
-            "backend": self.backend,
-            "peak_rss_driver_MB": self.peak_rss_driver_MB,
-            "peak_rss_worker_MB": self.peak_rss_worker_MB,
-            **self.extra,
-        }
 
 
 def _chunks(
@@ -157,8 +141,12 @@ def _chunks(
         yield chunk, batch
 
 
-def _peak_mb(who: int) -> float:
-    return resource.getrusage(who).ru_maxrss / 1024.0  # kB on Linux
+def _driver_peak_mb() -> float:
+    """The driver's peak resident memory, MB."""
+    from confined.screen.worker import peak_rss_mb
+
+    peak = peak_rss_mb()
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def screen(
@@ -229,6 +217,7 @@ def screen(
     state.done = sum(_chunk_len(c, size, n) for c in done)
     batches = _chunks(items, size, done)
     client = cluster = None
+    pool = None
     log: Any = None
     backend = "local"
     try:
@@ -244,7 +233,6 @@ def screen(
             client, cluster = connect(scheduler, n_workers)
             backend = "dask local" if scheduler == "local" else scheduler
             n_workers = max(1, sum(client.nthreads().values()))
-            pool = None
             stream = run_on_dask(client, batches, cfg)
         try:
             for chunk, rows in stream:
@@ -278,12 +266,12 @@ def screen(
         computed=state.computed,
         by_status=by_status,
         by_family=by_family,
-        errors=errors,
+        errors=tuple(errors),
         wall_s=wall,
         workers=n_workers,
         backend=backend,
-        peak_rss_driver_MB=_peak_mb(resource.RUSAGE_SELF),
-        peak_rss_worker_MB=_peak_mb(resource.RUSAGE_CHILDREN) if scheduler is None else None,
+        peak_rss_driver_MB=_driver_peak_mb(),
+        peak_rss_worker_MB=None if pool is None else pool.peak_worker_rss_mb,
     )
     store.write_summary(summary.to_dict())
     return summary

@@ -194,6 +194,8 @@ class WorkerPool:
         self, n_workers: int, config: ScreenConfig, log: IO[Any] | int = subprocess.DEVNULL
     ) -> None:
         self.config = config
+        #: the largest peak resident memory a worker reported (MB), None before any
+        self.peak_worker_rss_mb: float | None = None
         self.workers: list[_Worker] = []
         try:
             for _ in range(max(1, int(n_workers))):
@@ -260,6 +262,8 @@ class WorkerPool:
                     w.pending.popleft()
                     w.rows.append(msg[2])
                     w.started = time.monotonic()
+                    if msg[3] is not None:
+                        self.peak_worker_rss_mb = max(self.peak_worker_rss_mb or 0.0, msg[3])
                 if w.busy and not w.pending:
                     yield w.take_rows()
             now = time.monotonic()

@@ -123,7 +123,7 @@ def _finite(x: float | None) -> float | None:
 def row_from_analysis(
     index: int,
     source: str,
-    sha256: str,
+    sha256: str | None,
     n_atoms: int,
     result: Any,
     descriptors: Any,
@@ -141,7 +141,7 @@ def row_from_analysis(
     Args:
         index: the input's position in the enumeration.
         source: the path or ``archive::member``.
-        sha256: hash of the input's bytes as stored.
+        sha256: hash of the input's bytes as stored (None for a catalog id).
         n_atoms: atoms of the ordered crystal.
         result: the :class:`~confined.analysis.AnalysisResult`.
         descriptors: the :class:`~confined.cages.descriptors.Descriptors`.

@@ -180,7 +180,7 @@ def screen_structure(index: int, item: Item, config: ScreenConfig) -> dict[str, 
             max_atoms=config.max_atoms,
         ).crystal
         assert crystal is not None
-        sha = hashlib.sha256(item.source.encode()).hexdigest()
+        sha = None  # no bytes of the user's: the catalog's file is the package's
     else:
         limits = make_limits(config.max_atoms, MAX_FILE_MB)
         data = _content(item, limits)

@@ -6,7 +6,8 @@ its stdin and stdout: each message is an 8-byte big-endian length and a pickle.
 * pool -> worker: ``("init", config_dict, sys_path)`` once, then
   ``("items", [(index, Item), ...])`` per batch, and ``("stop",)``.
 * worker -> pool: ``("ready", pid)`` or ``("fatal", message)`` after init; one
-  ``("row", index, row)`` per item, in the order sent.
+  ``("row", index, row, peak_rss_mb)`` per item, in the order sent (the
+  worker's peak resident memory with the last item of a batch, else None).
 
 The worker's own stdout is moved to stderr before anything runs, so that a stray
 ``print`` in a library cannot corrupt the protocol. The memory cap is an
@@ -24,7 +25,7 @@ import sys
 import warnings
 from typing import IO, Any
 
-__all__ = ["send", "recv", "main"]
+__all__ = ["send", "recv", "main", "peak_rss_mb"]
 
 _HEADER = struct.Struct(">Q")
 
@@ -69,6 +70,22 @@ def _footprint_bytes() -> int:
         import resource
 
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def peak_rss_mb() -> float | None:
+    """This process's peak resident memory in MB (VmHWM: of this program, not its parent).
+
+    ``getrusage``'s ``ru_maxrss`` would do, but it keeps the high-water mark of the
+    process image before ``exec`` (the forking parent's), so it is read from /proc.
+    """
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 def _cap_memory(max_memory_mb: int | None) -> None:
@@ -122,8 +139,11 @@ def main() -> int:
         msg = recv(inp)
         if msg is None or msg[0] == "stop":
             return 0
-        for index, item in msg[1]:
-            send(out, ("row", index, run_task(fn, index, item, config)))
+        batch = msg[1]
+        for k, (index, item) in enumerate(batch):
+            row = run_task(fn, index, item, config)
+            # the peak resident memory of this process, once per batch (a file read)
+            send(out, ("row", index, row, peak_rss_mb() if k == len(batch) - 1 else None))
 
 
 if __name__ == "__main__":

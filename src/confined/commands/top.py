@@ -36,7 +36,7 @@ def _numeric_columns() -> list[str]:
 @json_option
 @csv_option
 def top(results: str, family: str | None, by: str, n: int, as_json: bool, as_csv: bool) -> None:
-    """The N structures of RESULTS with the largest --by (status ok, values present)."""
+    """The N structures of RESULTS with the largest --by (structures read, values present)."""
     from confined.screen.results import top as run_top
 
     table = run_top(results, family=family, by=by, n=n)

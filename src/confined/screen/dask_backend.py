@@ -25,7 +25,10 @@ from confined.screen.inputs import Item
 from confined.screen.schema import failure_row
 from confined.screen.task import ScreenConfig
 
-__all__ = ["run_chunk", "run_on_dask", "connect"]
+__all__ = ["run_chunk", "run_on_dask", "connect", "CONNECT_TIMEOUT_S"]
+
+#: Seconds to reach a scheduler before giving up (dask retries within it).
+CONNECT_TIMEOUT_S: float = 10.0
 
 _local = threading.local()
 _pools: list[Any] = []
@@ -80,7 +83,7 @@ def connect(scheduler: str, n_workers: int) -> tuple[Any, Any]:
         )
         return Client(cluster), cluster
     try:
-        return Client(scheduler, timeout="20s"), None
+        return Client(scheduler, timeout=f"{CONNECT_TIMEOUT_S:g}s"), None
     except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, ValueError ...
         raise ParameterError(f"--scheduler {scheduler}: cannot connect: {exc}") from None
 

@@ -210,29 +210,36 @@ def screen(
         "config": cfg.to_dict(),
         "confined_version": _version,
     }
-    store = ResultStore.open(out, manifest, resume)
-    done = store.done()
-    skipped = len(done)
-    state = Progress(total=n, n_chunks=n_chunks, chunks_done=skipped)
-    state.done = sum(_chunk_len(c, size, n) for c in done)
-    batches = _chunks(items, size, done)
+    ResultStore.open(out, manifest, resume, write=False)  # refuse a wrong folder first
     client = cluster = None
     pool = None
     log: Any = None
     backend = "local"
     try:
+        # the workers start before the folder is written: a job that cannot start
+        # (a scheduler out of reach, a task that cannot be imported) leaves nothing
         if scheduler is None:
             import subprocess
 
             log = open(worker_log, "ab") if worker_log is not None else subprocess.DEVNULL  # noqa: SIM115
             pool = WorkerPool(n_workers, cfg, log)
-            stream = pool.run(batches)
         else:
-            from confined.screen.dask_backend import connect, run_on_dask
+            from confined.screen.dask_backend import connect
 
             client, cluster = connect(scheduler, n_workers)
             backend = "dask local" if scheduler == "local" else scheduler
             n_workers = max(1, sum(client.nthreads().values()))
+        store = ResultStore.open(out, manifest, resume)
+        done = store.done()
+        skipped = len(done)
+        state = Progress(total=n, n_chunks=n_chunks, chunks_done=skipped)
+        state.done = sum(_chunk_len(c, size, n) for c in done)
+        batches = _chunks(items, size, done)
+        if pool is not None:
+            stream = pool.run(batches)
+        else:
+            from confined.screen.dask_backend import run_on_dask
+
             stream = run_on_dask(client, batches, cfg)
         try:
             for chunk, rows in stream:

@@ -88,7 +88,7 @@ def top(
     by: str = "tc_pred_K",
     n: int = 20,
 ) -> pa.Table:
-    """The ``n`` structures with the largest ``by`` (status ok; nulls left out).
+    """The ``n`` structures with the largest ``by`` (rows read: status ok or none; nulls out).
 
     Args:
         results: the result folder.
@@ -109,7 +109,7 @@ def top(
     cols = [c for c in TOP_COLUMNS if c in COLUMNS]
     if by not in cols:
         cols.append(by)
-    where = [f'"{by}" is not null', "status = 'ok'"]
+    where = [f'"{by}" is not null', "status in ('ok', 'none')"]
     params: list[Any] = []
     if family is not None:
         where.append("family = ?")

@@ -89,7 +89,12 @@ class ResultStore:
 
     @classmethod
     def open(
-        cls, out: str | os.PathLike[str], manifest: dict[str, Any], resume: bool
+        cls,
+        out: str | os.PathLike[str],
+        manifest: dict[str, Any],
+        resume: bool,
+        *,
+        write: bool = True,
     ) -> ResultStore:
         """Create the folder with its manifest, or reopen it to resume.
 
@@ -97,6 +102,8 @@ class ResultStore:
             out: the result folder.
             manifest: what this job is (the keys of ``_MUST_MATCH`` and more).
             resume: reopen an existing folder of the same job.
+            write: False to check only (nothing created or deleted), so that a job
+                refuses a wrong folder before it starts its workers.
 
         Raises:
             ParameterError: the folder holds another job's results, or results
@@ -120,7 +127,7 @@ class ResultStore:
                             f"{path}: cannot resume: {meaning} from the job that wrote it "
                             f"({key}); rerun with the same inputs and options, or another --out"
                         )
-                for tmp in path.iterdir():
+                for tmp in path.iterdir() if write else ():
                     if tmp.name.startswith(".") and tmp.name.endswith(".tmp"):
                         tmp.unlink()  # what a kill left half written
                 return cls(path, old)
@@ -129,8 +136,9 @@ class ResultStore:
                     f"{path}: exists and is not a screen result folder (no {MANIFEST}); "
                     "choose another --out"
                 )
-            path.mkdir(parents=True, exist_ok=True)
-            _write_json_atomic(man, manifest)
+            if write:
+                path.mkdir(parents=True, exist_ok=True)
+                _write_json_atomic(man, manifest)
         except (ParameterError, OutputError):
             raise
         except json.JSONDecodeError as exc:

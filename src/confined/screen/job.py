@@ -21,18 +21,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyarrow.dataset as pads
-
 from confined import __version__ as _version
 from confined.checks import check_callable, check_int, check_real
 from confined.errors import ParameterError
 from confined.screen.inputs import Item, enumeration_hash, iter_items
 from confined.screen.schema import STATUSES
-from confined.screen.store import ResultStore
+from confined.screen.store import ResultStore, part_name
 from confined.screen.task import ScreenConfig
 from confined.serialize import serializable, spec
 
-__all__ = ["DEFAULT_CHUNK_SIZE", "Progress", "ScreenSummary", "screen", "summarize"]
+__all__ = ["DEFAULT_CHUNK_SIZE", "Progress", "ScreenSummary", "Tally", "screen", "summarize"]
 
 #: Inputs per chunk: the unit of commit and of resume, and one dask task. 256
 #: structures are ~0.3 s of work: large enough that a scheduler sees few tasks
@@ -231,6 +229,9 @@ def screen(
             n_workers = max(1, sum(client.nthreads().values()))
         store = ResultStore.open(out, manifest, resume)
         done = store.done()
+        tally = Tally()
+        for chunk in sorted(done):
+            tally.add_part(store.out / part_name(chunk))
         skipped = len(done)
         state = Progress(total=n, n_chunks=n_chunks, chunks_done=skipped)
         state.done = sum(_chunk_len(c, size, n) for c in done)
@@ -246,6 +247,7 @@ def screen(
                 for r in rows:
                     r["chunk"] = chunk
                 store.write(chunk, rows)
+                tally.add(rows)
                 state.chunks_done += 1
                 state.done += len(rows)
                 state.computed += len(rows)
@@ -264,7 +266,7 @@ def screen(
         if log is not None and not isinstance(log, int):
             log.close()
     wall = time.monotonic() - start
-    by_status, by_family, errors = summarize(store.out)
+    by_status, by_family, errors = tally.result()
     summary = ScreenSummary(
         out=str(store.out),
         n_inputs=n,
@@ -299,28 +301,51 @@ def _reason(error: str | None) -> str:
     return re.sub(r"\d+(\.\d+)?", "N", text)[:160]
 
 
+class Tally:
+    """Counts by status and family, and failure reasons, added chunk by chunk.
+
+    Memory holds the counters only, whatever the number of rows.
+    """
+
+    def __init__(self) -> None:
+        self.status: collections.Counter[str] = collections.Counter()
+        self.family: collections.Counter[str] = collections.Counter()
+        self.reasons: collections.Counter[str] = collections.Counter()
+
+    def add(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Count rows (dicts with ``status``, ``family`` and ``error``)."""
+        for r in rows:
+            self.status[r["status"]] += 1
+            if r.get("family") is not None:
+                self.family[r["family"]] += 1
+            if r["status"] not in ("ok", "none"):
+                self.reasons[f"{r['status']}: {_reason(r.get('error'))}"] += 1
+
+    def add_part(self, path: str | os.PathLike[str]) -> None:
+        """Count the rows of a part file (reading three columns of it)."""
+        import pyarrow.parquet as pq
+
+        self.add(pq.read_table(path, columns=["status", "family", "error"]).to_pylist())
+
+    def result(self, top: int = 12) -> tuple[dict[str, int], dict[str, int], list[tuple[str, int]]]:
+        """``(by_status, by_family, [(reason, count), ...])`` (see :func:`summarize`)."""
+        by_status = {s: self.status[s] for s in STATUSES if self.status[s]}
+        return by_status, dict(sorted(self.family.items())), self.reasons.most_common(top)
+
+
 def summarize(
     out: str | os.PathLike[str], top: int = 12
 ) -> tuple[dict[str, int], dict[str, int], list[tuple[str, int]]]:
     """Counts by status and family, and the commonest failure reasons, of a result folder.
+
+    The parts are read one at a time, so memory does not grow with the rows.
 
     Returns:
         ``(by_status, by_family, [(reason, count), ...])``; statuses in
         :data:`~confined.screen.schema.STATUSES` order, reasons with their numbers
         replaced by N so that equal reasons group.
     """
-    parts = sorted(Path(out).glob("part-*.parquet"))
-    if not parts:
-        return {}, {}, []
-    table = pads.dataset([str(p) for p in parts], format="parquet").to_table(
-        columns=["status", "family", "error"]
-    )
-    status = collections.Counter(table.column("status").to_pylist())
-    family = collections.Counter(f for f in table.column("family").to_pylist() if f is not None)
-    reasons: collections.Counter[str] = collections.Counter()
-    statuses, messages = table.column("status").to_pylist(), table.column("error").to_pylist()
-    for s, e in zip(statuses, messages, strict=True):
-        if s not in ("ok", "none"):
-            reasons[f"{s}: {_reason(e)}"] += 1
-    by_status = {s: status[s] for s in STATUSES if status[s]}
-    return by_status, dict(sorted(family.items())), reasons.most_common(top)
+    tally = Tally()
+    for part in sorted(Path(out).glob("part-*.parquet")):
+        tally.add_part(part)
+    return tally.result(top)

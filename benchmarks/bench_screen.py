@@ -570,8 +570,10 @@ def main() -> int:
                 runs[0]["wall_s"],
             )
             print(
-                "\npeak worker RSS: the largest worker process (ru_maxrss); for dask, over "
-                "the dask worker processes and their inner workers (descendants waited for)"
+                "\npeak RSS: VmHWM of the driver and of the largest local worker, as the screen "
+                "summary reports them; for dask, ru_maxrss over the dask worker processes and "
+                "their inner workers (descendants waited for; it can include the parent's "
+                "memory at fork)"
             )
             if args.tenfold:
                 tf = tenfold(sc["inputs"], runs[1], args.chunk_size, tmp)

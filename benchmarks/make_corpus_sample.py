@@ -3,7 +3,8 @@
 Usage:
     python benchmarks/make_corpus_sample.py [--corpus ../shared/datasets/3dsc-mp]
 
-Writes tests/data/corpus_sample/cifs.tar.xz: 150 files evenly spaced over the
+Writes tests/data/corpus_sample/cifs.tar.xz (and tc.csv, the corpus's measured Tc
+rows of those files): 150 files evenly spaced over the
 whole corpus (sorted by name) and 150 evenly spaced over the files whose formula
 has Cu and O, or Fe and a pnictogen or chalcogen (the layered candidates), without
 repeats. The choice depends only on the file names, so it is the same on every
@@ -22,6 +23,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "tests" / "data" / "corpus_sample" / "cifs.tar.xz"
+TC_OUT = OUT.with_name("tc.csv")
 
 
 def _elements(name: str) -> set[str]:
@@ -66,6 +68,14 @@ def main() -> int:
             info.mtime = 0  # reproducible archive
             out.addfile(info, io.BytesIO(data[name]))
     print(f"wrote {OUT} ({len(chosen)} files, {OUT.stat().st_size / 1024:.0f} kB)")
+    # the measured Tc of the sample's files: the rows of the corpus's tc.csv, unchanged
+    table = args.corpus / "tc.csv"
+    with open(table, newline="", encoding="utf-8") as fh:
+        lines = fh.read().splitlines()
+    keep = set(chosen)
+    rows = [lines[0]] + [ln for ln in lines[1:] if ln.split(",", 1)[0] in keep]
+    TC_OUT.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    print(f"wrote {TC_OUT} ({len(rows) - 1} rows)")
     return 0
 
 

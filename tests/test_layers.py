@@ -33,9 +33,11 @@ LAYERS: list[tuple[str, ...]] = [
     ("plot",),
     ("report",),
     ("screen",),
+    ("evaluation",),
     ("web",),
     ("commands",),
-    ("cli", "__main__"),
+    ("cli",),
+    ("__main__",),
 ]
 RANK = {name: i for i, names in enumerate(LAYERS) for name in names}
 

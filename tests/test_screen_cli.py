@@ -409,8 +409,8 @@ def test_top_csv(ranked: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "fragments"),
     [
-        (["--by", "nope"], ["'--by'", "'nope' is not one of", "tc_pred_K"]),
-        (["--by", "tc_pred"], ["'--by'", "did you mean 'tc_pred_K'"]),
+        (["--by", "nope"], ["--by: unknown numeric column 'nope'", "tc_pred_K"]),
+        (["--by", "tc_pred"], ["--by", "did you mean 'tc_pred_K'"]),
         (["--family", "cuprates"], ["'--family'", "did you mean 'cuprate'"]),
         (["-n", "0"], ["-n"]),
     ],

@@ -34,7 +34,8 @@ def test_theory_wins() -> None:
     rules = {f["rule"]: f for f in v["findings"]}
     assert rules["R1"]["outcome"] == "theory, paper λ, alpha"
     assert rules["R2"]["outcome"] == "beats"
-    assert "theory, paper λ, alpha predicts best; the theory beats the constant" in v["paragraph"]
+    assert "the theory with a phase rule fixed in advance beats it in 1 of 1" in v["paragraph"]
+    assert "The best predictor: theory, paper λ, alpha (toy, cuprate)." in v["paragraph"]
     assert "90 % of predictions fall within ±20 %" in rules["R3"]["sentence"]
     assert "at best 60 %" in rules["R3"]["sentence"]
 
@@ -50,7 +51,7 @@ def test_theory_loses() -> None:
     r2 = next(f for f in v["findings"] if f["rule"] == "R2")
     assert r2["outcome"] == "loses"
     assert "theory, LOO λ, outermost" in r2["sentence"]  # the best theory model is named
-    assert "the theory does worse than the constant" in v["paragraph"]
+    assert "does worse than it in 1 of 1 data set and family groups" in v["paragraph"]
 
 
 def test_overlapping_intervals_are_indistinguishable_and_small_n_is_not_ranked() -> None:
@@ -60,7 +61,7 @@ def test_overlapping_intervals_are_indistinguishable_and_small_n_is_not_ranked()
     tiny = _r("X–Fe–X angle (LOO)", 0.001, 0.0, 0.002, n=4)
     assert winner([theory, constant, tiny])["model"] == "theory, paper λ, alpha"
     few = verdict({"results": [_r("theory, paper λ, alpha", 0.1, 0.0, 0.2, n=3)]})
-    assert "too few rows to rank the models" in few["paragraph"]
+    assert "Too few rows to rank models in toy, cuprate." in few["paragraph"]
 
 
 A = "theory, paper λ, alpha"

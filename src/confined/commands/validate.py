@@ -83,7 +83,7 @@ def validate(
     figures. Default: the catalog plus, when ../shared/datasets/3dsc-mp is present,
     the 3DSC-MP corpus, screened into OUT/screen-results (reused when it is there).
     """
-    from confined.validate.run import CORPUS_DIR, ValidationConfig, run_validation
+    from confined.evaluation.run import CORPUS_DIR, ValidationConfig, run_validation
 
     if results is None and corpus != "none":
         folder = CORPUS_DIR if corpus == "auto" else Path(corpus)

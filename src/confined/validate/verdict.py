@@ -206,25 +206,41 @@ def verdict(metrics: dict[str, Any]) -> dict[str, Any]:
 
 
 def _paragraph(findings: list[dict[str, Any]]) -> str:
-    """The short form: R1 with R2 per dataset and family, then R4 and R5 summed up."""
+    """The short form: R2 and R1 summed over the data sets, then R4 and R5."""
     parts: list[str] = []
-    r2 = {(f["dataset"], f["family"]): f for f in findings if f["rule"] == "R2"}
-    words = {
-        "beats": "beats",
-        "loses": "does worse than",
-        "indistinguishable": "cannot be told apart from",
-    }
-    for f in findings:
-        if f["rule"] != "R1":
-            continue
-        if f["outcome"] is None:
-            parts.append(f["sentence"])
-            continue
-        text = f"{f['dataset']}, {f['family']}: {f['outcome']} predicts best"
-        other = r2.get((f["dataset"], f["family"]))
-        if other is not None:
-            text += f"; the theory {words[other['outcome']]} the constant family median"
-        parts.append(text + ".")
+    r1 = [f for f in findings if f["rule"] == "R1"]
+    r2 = [f for f in findings if f["rule"] == "R2"]
+    if r2:
+        n = {k: sum(f["outcome"] == k for f in r2) for k in ("beats", "loses", "indistinguishable")}
+        where = {k: [f"{f['dataset']}, {f['family']}" for f in r2 if f["outcome"] == k] for k in n}
+        bits = []
+        for k, words in (
+            ("beats", "beats it"),
+            ("loses", "does worse than it"),
+            ("indistinguishable", "cannot be told apart from it"),
+        ):
+            if n[k]:
+                listed = f" ({'; '.join(where[k])})" if 0 < n[k] < len(r2) else ""
+                bits.append(f"{words} in {n[k]}{listed}")
+        parts.append(
+            "Against the constant family median, the theory with a phase rule fixed in advance "
+            + ", ".join(bits)
+            + f" of {len(r2)} data set and family groups (median |log10(pred/measured)| with "
+            "95 % intervals)."
+        )
+    winners: dict[str, list[str]] = {}
+    for f in r1:
+        if f["outcome"] is not None:
+            winners.setdefault(f["outcome"], []).append(f"{f['dataset']}, {f['family']}")
+    if winners:
+        parts.append(
+            "The best predictor: "
+            + "; ".join(f"{m} ({'; '.join(w)})" for m, w in winners.items())
+            + "."
+        )
+    few = [f"{f['dataset']}, {f['family']}" for f in r1 if f["outcome"] is None]
+    if few:
+        parts.append(f"Too few rows to rank models in {'; '.join(few)}.")
     chance = [f for f in findings if f["rule"] == "R4"]
     if chance:
         sets = sorted({f["dataset"] for f in chance})

@@ -28,8 +28,7 @@ body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:1100px;ma
 padding:0 1em;color:#222;line-height:1.45}
 h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc}h3{margin-top:1.4em}
 table{border-collapse:collapse;margin:.6em 0;font-size:.88em}
-td,th{border:1px solid #ddd;padding:3px 7px;text-align:right}
-td:first-child,th:first-child{text-align:left}
+td,th{border:1px solid #ddd;padding:3px 7px;text-align:left}
 th{background:#f3f3f3}.verdict{background:#f6f8fa;border-left:4px solid #3572b0;padding:.8em 1em}
 .caveat{background:#fff8e5;border-left:4px solid #d4a017;padding:.6em 1em}
 .oracle{color:#888}figure{margin:1em 0}figcaption{font-size:.85em;color:#555}

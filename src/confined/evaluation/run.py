@@ -1,6 +1,6 @@
 """``confined validate``: the theory against measurement, beside the field's rules.
 
-:func:`run_validation` builds the datasets (:mod:`confined.validate.data`), runs
+:func:`run_validation` builds the datasets (:mod:`confined.evaluation.data`), runs
 every model of each family on each (:mod:`confined.validate.models`, leave-one-out
 where a model has parameters), computes the metrics with bootstrap intervals
 (:mod:`confined.validate.metrics`), the phase choice against chance
@@ -76,7 +76,7 @@ def _datasets(
     tc_csv: str | os.PathLike[str] | None,
     dataset_csv: str | os.PathLike[str] | None,
 ) -> tuple[dict[str, tuple[Compound, ...]], list[dict[str, Any]], list[str]]:
-    from confined.validate.data import catalog_dataset, corpus_dataset, user_dataset
+    from confined.evaluation.data import catalog_dataset, corpus_dataset, user_dataset
 
     sets: dict[str, tuple[Compound, ...]] = {}
     info: list[dict[str, Any]] = []
@@ -147,6 +147,7 @@ def run_validation(
     dataset_csv: str | os.PathLike[str] | None = None,
     config: ValidationConfig | None = None,
     progress: Callable[[str], None] | None = None,
+    figures: bool = True,
 ) -> dict[str, Any]:
     """Run the validation and write the report into ``out``.
 
@@ -158,6 +159,7 @@ def run_validation(
         dataset_csv: a user CSV ``structure_path, tc_K``.
         config: the fixed choices (seed, resamples, ...).
         progress: called with a line as each stage starts.
+        figures: draw and write the figures (False: the numbers only, faster).
 
     Returns:
         The metrics document (what ``metrics.json`` holds).
@@ -174,7 +176,7 @@ def run_validation(
         residuals,
     )
     from confined.validate import chance as ch
-    from confined.validate.data import dft_shifts, table_heights
+    from confined.evaluation.data import dft_shifts, table_heights
     from confined.validate.metrics import bootstrap_auc, bootstrap_metrics
     from confined.validate.models import models_for_family, predict
     from confined.validate.verdict import verdict
@@ -203,13 +205,11 @@ def run_validation(
         "figures": {},
     }
     seen_models: dict[str, str] = {}
-    figures: dict[str, dict[str, str]] = {}
+    #: the figures as plot data first (key, caption, draw function, arguments), drawn last
+    plots: list[tuple[str, str, Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = []
 
-    def fig_out(key: str, fig: Any, caption: str) -> None:
-        stem = "fig-" + "".join(c if c.isalnum() else "-" for c in key).strip("-")
-        for suffix in (".png", ".svg"):
-            save_figure(fig, outdir / f"{stem}{suffix}")
-        figures[key] = {"png": f"{stem}.png", "svg": f"{stem}.svg", "caption": caption}
+    def fig_out(key: str, caption: str, draw: Callable[..., Any], *args: Any, **kw: Any) -> None:
+        plots.append((key, caption, draw, args, kw))
 
     for name, rows in sets.items():
         for family in families_of(rows):
@@ -241,42 +241,42 @@ def run_validation(
             if len(meas) >= 2:
                 fig_out(
                     f"{name}|{family}|pred_vs_meas",
-                    predicted_vs_measured(series, family, title=f"{name}: {family}"),
                     f"{name}, {family}: predicted against measured Tc (log axes; identity "
                     "dashed, ±20 % band)",
-                )
+                    predicted_vs_measured, series, family, title=f"{name}: {family}",
+                )  # fmt: skip
                 fig_out(
                     f"{name}|{family}|residuals",
-                    residuals(series, family),
                     f"{name}, {family}: log10(predicted/measured) against measured Tc",
-                )
+                    residuals, series, family,
+                )  # fmt: skip
                 rows_f = [
                     r for r in doc["results"] if r["dataset"] == name and r["family"] == family
                 ]
                 fig_out(
                     f"{name}|{family}|forest",
-                    forest(
-                        [
-                            (
-                                r["model"],
-                                r["metrics"]["median_abs_log10"]["value"],
-                                r["metrics"]["median_abs_log10"]["lo"],
-                                r["metrics"]["median_abs_log10"]["hi"],
-                            )
-                            for r in rows_f
-                        ],
-                        "median |log10(pred/measured)| (95 % interval)",
-                        title=f"{name}: {family}",
-                    ),
                     f"{name}, {family}: median |log10(pred/measured)| per model with its "
                     "bootstrap interval (lower is better)",
+                    forest,
+                    [
+                        (
+                            r["model"],
+                            r["metrics"]["median_abs_log10"]["value"],
+                            r["metrics"]["median_abs_log10"]["lo"],
+                            r["metrics"]["median_abs_log10"]["hi"],
+                        )
+                        for r in rows_f
+                    ],
+                    "median |log10(pred/measured)| (95 % interval)",
+                    title=f"{name}: {family}",
                 )
                 fig_out(
                     f"{name}|{family}|lambda_spread",
-                    lambda_spread(_lambda_values(fam_rows, family), family, _paper_lambda(family)),
                     f"{name}, {family}: λ = Tc·h² per compound under each phase rule, the "
                     "paper's λ dashed",
-                )
+                    lambda_spread, _lambda_values(fam_rows, family), family,
+                    _paper_lambda(family),
+                )  # fmt: skip
             if name in ("catalog", "3dsc-mp"):
                 _chance(doc, f"{name}, {family}", family, fam_rows, rng, cfg, ch, fig_out)
     for table in ("I", "II"):
@@ -292,7 +292,16 @@ def run_validation(
         shifts += d.rows(_paper_lambda(d.family))
     doc["dft_shifts"] = shifts
     doc["models"] = [{"name": k, "description": v} for k, v in seen_models.items()]
-    doc["figures"] = figures
+    drawn: dict[str, dict[str, str]] = {}
+    if figures:
+        say(f"drawing {len(plots)} figures")
+        for key, caption, draw, args, kw in plots:
+            stem = "fig-" + "".join(c if c.isalnum() else "-" for c in key).strip("-")
+            fig = draw(*args, **kw)
+            for suffix in (".png", ".svg"):
+                save_figure(fig, outdir / f"{stem}{suffix}")
+            drawn[key] = {"png": f"{stem}.png", "svg": f"{stem}.svg", "caption": caption}
+    doc["figures"] = drawn
     doc["caveats"] = _caveats(sets)
     doc["verdict"] = verdict(doc)
     doc["provenance"] = (
@@ -301,7 +310,7 @@ def run_validation(
         "CC-BY 4.0."
     )
     say("writing the report")
-    from confined.validate.render import write_html, write_markdown
+    from confined.evaluation.render import write_html, write_markdown
 
     try:
         (outdir / "metrics.json").write_text(
@@ -380,7 +389,7 @@ def _chance(
     rng: np.random.Generator,
     cfg: ValidationConfig,
     ch: Any,
-    fig_out: Callable[[str, Any, str], None],
+    fig_out: Callable[..., None],
 ) -> None:
     from confined.plot.validation import chance_histogram
 
@@ -408,17 +417,12 @@ def _chance(
         doc["chance"].append(entry)
         fig_out(
             f"chance|{label}|{ch.NULLS[null]}",
-            chance_histogram(
-                list(res.hist_edges),
-                list(res.hist_counts),
-                res.observed,
-                f"{label}: {ch.NULLS[null]}",
-                p_value=res.p_value,
-                xlabel="fraction of compounds with a phase within ±5 % (λ free ±20 %)",
-            ),  # fmt: skip
             f"{label}: the phase-match rate under {ch.NULLS[null]} ({res.n_sim} simulations) "
             "and the observed rate",
-        )
+            chance_histogram, list(res.hist_edges), list(res.hist_counts), res.observed,
+            f"{label}: {ch.NULLS[null]}", p_value=res.p_value,
+            xlabel="fraction of compounds with a phase within ±5 % (λ free ±20 %)",
+        )  # fmt: skip
 
 
 def _caveats(sets: dict[str, tuple[Compound, ...]]) -> list[str]:

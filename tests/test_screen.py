@@ -32,24 +32,7 @@ YBCO = DATA / "YBa2Cu3O7" / "YBa2Cu3O7_COD1008483.cif"
 DISORDERED = STRUCTS / "cuprate" / "Ba2Ca0.7Ce0.3Cu2Tl2O8-MP-mp-6885-synth_doped.cif"
 SAMPLE_TAR = DATA / "corpus_sample" / "cifs.tar.xz"
 # rock salt MgO: no Cu, no Fe, not an element: no confinement layers (an answer)
-MGO = """data_MgO
-_cell_length_a 4.212
-_cell_length_b 4.212
-_cell_length_c 4.212
-_cell_angle_alpha 90
-_cell_angle_beta 90
-_cell_angle_gamma 90
-_symmetry_space_group_name_H-M 'F m -3 m'
-_symmetry_Int_Tables_number 225
-loop_
-_atom_site_label
-_atom_site_type_symbol
-_atom_site_fract_x
-_atom_site_fract_y
-_atom_site_fract_z
-Mg1 Mg 0 0 0
-O1 O 0.5 0.5 0.5
-"""
+MGO = DATA / "no_layers" / "MgO_rocksalt.cif"
 FAULTS = "screen_faults:faulty"
 
 
@@ -75,7 +58,7 @@ def fault_tar(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("set/corrupt.cif", b"data_x\n_cell_length_a 3.9\nthis is not a CIF loop ][\n"),
         ("set/empty.cif", b""),
         ("set/disordered.cif", DISORDERED.read_bytes()),
-        ("set/no_layers_MgO.cif", MGO.encode()),
+        ("set/no_layers_MgO.cif", MGO.read_bytes()),
         ("set/hang.cif", good),
         ("set/crash.cif", good),
         ("set/segv.cif", good),

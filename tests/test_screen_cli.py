@@ -26,24 +26,7 @@ DATA = Path(__file__).resolve().parent / "data"
 YBCO = DATA / "YBa2Cu3O7" / "YBa2Cu3O7_COD1008483.cif"
 LAMBDA_CUPRATE = 1320.0  # K·Å², the cuprate lambda of the paper (Tc = lambda / h²)
 # rock salt MgO: no Cu, no Fe, not an element: no confinement layers (an answer, not an error)
-MGO = """data_MgO
-_cell_length_a 4.212
-_cell_length_b 4.212
-_cell_length_c 4.212
-_cell_angle_alpha 90
-_cell_angle_beta 90
-_cell_angle_gamma 90
-_symmetry_space_group_name_H-M 'F m -3 m'
-_symmetry_Int_Tables_number 225
-loop_
-_atom_site_label
-_atom_site_type_symbol
-_atom_site_fract_x
-_atom_site_fract_y
-_atom_site_fract_z
-Mg1 Mg 0 0 0
-O1 O 0.5 0.5 0.5
-"""
+MGO = (DATA / "no_layers" / "MgO_rocksalt.cif").read_text()
 # the cuprates of the ranked folder, each with its one alpha cage
 CUPRATES = {
     "Sr2CuO2F2": DATA / "Sr2CuO2F2" / "Cu1F2Sr2O2-MP-mp-1025280.cif",

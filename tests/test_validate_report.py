@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 
 from confined.cli import main
+from confined.evaluation.run import ValidationConfig, run_validation
 from confined.screen.job import screen
 from confined.screen.task import ScreenConfig
 from confined.validate.models import models_for_family
-from confined.evaluation.run import ValidationConfig, run_validation
+from confined.validate.verdict import verdict
 
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLE = DATA / "corpus_sample"
@@ -59,6 +60,8 @@ def test_report_files_are_written_and_offline(report: tuple[Path, dict]) -> None
         assert (out / f["png"]).stat().st_size > 1000 and (out / f["svg"]).is_file()
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["verdict"]["paragraph"] == doc["verdict"]["paragraph"]
+    # the verdict is a function of metrics.json alone: regenerated from the file, the same
+    assert verdict({k: v for k, v in metrics.items() if k != "verdict"}) == metrics["verdict"]
     assert doc["verdict"]["paragraph"][:60] in (out / "report.md").read_text()
 
 

@@ -7,7 +7,6 @@ from typing import Any
 
 import click
 
-from confined import defaults
 from confined.commands.options import (
     EXIT_BAD_INPUT,
     HintedChoice,
@@ -19,6 +18,7 @@ from confined.commands.options import (
     lambda_option,
     max_atoms_option,
     max_atoms_value,
+    min_occupancy_option,
     parse_pairs,
 )
 
@@ -48,13 +48,7 @@ ANALYZE_OPTIONS: dict[str, str] = {
     show_default=True,
     help="CIF reader (gemmi is the fast path).",
 )
-@click.option(
-    "--min-occupancy",
-    type=float,
-    default=defaults.MIN_OCCUPANCY,
-    show_default=True,
-    help="Sites with a lower total occupancy are treated as empty (0 to 1).",
-)
+@min_occupancy_option
 @max_atoms_option
 @click.option(
     "--measured-tc",

@@ -40,6 +40,7 @@ __all__ = [
     "rename_message",
     "phase_source_options",
     "max_atoms_option",
+    "min_occupancy_option",
     "max_atoms_value",
     "parse_pairs",
     "parse_pair",
@@ -254,6 +255,17 @@ def max_atoms_option(func: Callable[..., Any]) -> Callable[..., Any]:
         show_default=True,
         metavar="N",
         help="Refuse structures with more atoms in the cell (0: no cap).",
+    )(func)
+
+
+def min_occupancy_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--min-occupancy X``: sites with a lower total occupancy are empty."""
+    return click.option(
+        "--min-occupancy",
+        type=float,
+        default=defaults.MIN_OCCUPANCY,
+        show_default=True,
+        help="Sites with a lower total occupancy are treated as empty (0 to 1).",
     )(func)
 
 

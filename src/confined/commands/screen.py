@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 
-from confined import defaults
 from confined.commands.options import (
     HintedChoice,
     echo_json,
@@ -17,6 +16,7 @@ from confined.commands.options import (
     lambda_option,
     max_atoms_option,
     max_atoms_value,
+    min_occupancy_option,
     parse_pairs,
 )
 
@@ -86,13 +86,7 @@ LOG_EVERY_S: float = 10.0
     show_default=True,
     help="Inputs per chunk (the unit of commit and resume, and one dask task).",
 )
-@click.option(
-    "--min-occupancy",
-    type=float,
-    default=defaults.MIN_OCCUPANCY,
-    show_default=True,
-    help="Sites with a lower total occupancy are treated as empty (0 to 1).",
-)
+@min_occupancy_option
 @max_atoms_option
 @lambda_option
 @json_option

@@ -168,6 +168,7 @@ def run_validation(
         ParameterError: no dataset, or an input that cannot be read.
         OutputError: the report cannot be written.
     """
+    from confined.evaluation.data import dft_shifts, table_heights
     from confined.plot._figure import save_figure
     from confined.plot.validation import (
         forest,
@@ -176,7 +177,6 @@ def run_validation(
         residuals,
     )
     from confined.validate import chance as ch
-    from confined.evaluation.data import dft_shifts, table_heights
     from confined.validate.metrics import bootstrap_auc, bootstrap_metrics
     from confined.validate.models import models_for_family, predict
     from confined.validate.verdict import verdict

@@ -30,7 +30,7 @@ def cli() -> None:
 #: error is a bug to see, never a command that silently goes missing).
 COMMANDS = (
     "analyze", "catalog", "reproduce", "resonance", "fermi", "pressure", "gap", "mechanism",
-    "screen", "query", "top", "validate",
+    "screen", "query", "top", "validate", "serve",
 )  # fmt: skip
 
 

@@ -49,6 +49,7 @@ __all__ = [
     "get_entry",
     "catalog_ids",
     "find_record",
+    "find_record_by_content",
     "freeze",
 ]
 
@@ -397,6 +398,23 @@ def _record_index() -> tuple[
             by_path.setdefault(real, (entry, rec))
             by_hash.setdefault((len(data), hashlib.sha256(data).hexdigest()), (entry, rec))
     return MappingProxyType(by_path), MappingProxyType(by_hash)
+
+
+def find_record_by_content(data: bytes) -> tuple[CatalogEntry, StructureRecord] | None:
+    """The catalog entry and record of a file's content (an upload, an archive member).
+
+    The same rule as :func:`find_record` for a copy: same size and SHA-256 as a file
+    the catalog ships; anything else is a user's.
+
+    Args:
+        data: the bytes of the file, as stored.
+
+    Returns:
+        (entry, record), or None.
+    """
+    _, by_hash = _record_index()
+    key = (len(data), hashlib.sha256(data).hexdigest())
+    return by_hash.get(key) if any(len(data) == s for s, _ in by_hash) else None
 
 
 def find_record(path: str | Path) -> tuple[CatalogEntry, StructureRecord] | None:

@@ -30,6 +30,7 @@ import base64
 import dataclasses
 import io
 import tarfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -227,6 +228,29 @@ def _resonance(result: AnalysisResult, entry: Any, notes: list[str]) -> list[dic
     ]
 
 
+def _drawn(
+    what: str, compute: Callable[[], tuple[Any, Any]], notes: list[str]
+) -> tuple[Any, str] | None:
+    """Run a prediction and draw it: (its result, a PNG data URL), or None with a note.
+
+    ``compute`` returns (result, matplotlib Figure). A failed picture never hides the
+    analysis: any error becomes a note, MemoryError excepted (the worker's cap).
+    """
+    try:
+        result, fig = compute()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=FERMI_DPI)
+    except ConfinedError as exc:
+        notes.append(f"{what}: not drawn: {exc}")
+        return None
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a failed picture never hides the analysis
+        notes.append(f"{what}: not drawn: internal error: {type(exc).__name__}: {exc}")
+        return None
+    return result, "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
 def _gap_png(source: Any, result: AnalysisResult, n_atoms: int, notes: list[str]) -> str | None:
     """The gap map of the representative cage (C5, C7, C8) as a PNG data URL, or None.
 
@@ -247,19 +271,14 @@ def _gap_png(source: Any, result: AnalysisResult, n_atoms: int, notes: list[str]
     from confined.predict.gap import predict_gap
     from confined.validate.claims import judge_gap
 
-    try:
+    def compute() -> tuple[Any, Any]:
         analysis = judge_gap(predict_gap(source, grid=GAP_GRID))
-        fig = render_gap_figure(gap_plot_data(analysis, None))
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=FERMI_DPI)
-    except ConfinedError as exc:
-        notes.append(f"gap map: not drawn: {exc}")
+        return analysis, render_gap_figure(gap_plot_data(analysis, None))
+
+    drawn = _drawn("gap map", compute, notes)
+    if drawn is None:
         return None
-    except MemoryError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a failed picture never hides the analysis
-        notes.append(f"gap map: not drawn: internal error: {type(exc).__name__}: {exc}")
-        return None
+    analysis, url = drawn
     shown = analysis.representative_result()
     label = "" if shown is None else f" of cage {shown.label}"
     notes.append(
@@ -267,7 +286,7 @@ def _gap_png(source: Any, result: AnalysisResult, n_atoms: int, notes: list[str]
         "(the package's default readings; confined gap SOURCE prints every cage's verdict "
         "against the probing radius)"
     )
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return url
 
 
 def _fermi_png(source: Any, result: AnalysisResult, n_atoms: int, notes: list[str]) -> str | None:
@@ -276,7 +295,6 @@ def _fermi_png(source: Any, result: AnalysisResult, n_atoms: int, notes: list[st
     if family not in _PREDICTED:
         notes.append(f"Fermi image: not drawn (family {family}: no confined electron states)")
         return None
-    from matplotlib.figure import Figure
 
     from confined.plot.fermi import fermi_plot_data, render_fermi_image
     from confined.predict.fermi import fermi_image
@@ -290,26 +308,23 @@ def _fermi_png(source: Any, result: AnalysisResult, n_atoms: int, notes: list[st
             f"the viewer's {FERMI_COMPUTED_MAX_ATOMS} for the computed shape; confined fermi "
             "SOURCE computes it)"
         )
-    try:
+
+    def compute() -> tuple[Any, Any]:
         image = fermi_image(source, gap_shape=shape)
-        fig: Figure = render_fermi_image(fermi_plot_data(image))
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=FERMI_DPI)
-    except ConfinedError as exc:
-        notes.append(f"Fermi image: not drawn: {exc}")
+        return image, render_fermi_image(fermi_plot_data(image))
+
+    drawn = _drawn("Fermi image", compute, notes)
+    if drawn is None:
         return None
-    except MemoryError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a failed picture never hides the analysis
-        notes.append(f"Fermi image: not drawn: internal error: {type(exc).__name__}: {exc}")
-        return None
-    drawn = f", gap shape {image.gap_shape}" if image.arcs else ""
+    image, url = drawn
+    shape_text = f", gap shape {image.gap_shape}" if image.arcs else ""
     notes.append(
         f"Fermi image: zone {image.zone}, a = {image.a_A:.3f} Å ({image.a_origin}), "
-        f"κ = {image.kappa_A2:.4g} Å² ({image.kappa_origin}){drawn}; heights: {image.height_source}"
+        f"κ = {image.kappa_A2:.4g} Å² ({image.kappa_origin}){shape_text}; "
+        f"heights: {image.height_source}"
     )
     notes.extend(f"Fermi image: {w}" for w in image.warnings)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return url
 
 
 def view_response(

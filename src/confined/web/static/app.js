@@ -452,27 +452,26 @@
     elemBox.replaceChildren(el("legend", { text: "atoms" }));
     const legendPhases = (scene && scene.legend && scene.legend.phases) || {};
     const legendElems = (scene && scene.legend && scene.legend.elements) || {};
-    for (const [phase, info] of phasesOf(scene)) {
-      const box = el("input", { type: "checkbox", "data-phase": phase, checked: true });
+    // one checkbox per phase or element: unchecked hides it (redrawn, the view kept)
+    const toggle = (attr, key, hidden, colour, text) => {
+      const box = el("input", { type: "checkbox", [attr]: key, checked: true });
       box.addEventListener("change", () => {
-        if (box.checked) state.hiddenPhases.delete(phase);
-        else state.hiddenPhases.add(phase);
+        if (box.checked) hidden.delete(key);
+        else hidden.add(key);
         drawScene(false);
       });
+      return el("label", { className: "toggle" }, [box, swatch(colour), text]);
+    };
+    for (const [phase, info] of phasesOf(scene)) {
       phaseBox.append(
-        el("label", { className: "toggle" }, [box, swatch(legendPhases[phase] || info.color), `${phase} (${info.count})`])
+        toggle("data-phase", phase, state.hiddenPhases, legendPhases[phase] || info.color,
+          `${phase} (${info.count})`)
       );
     }
     if (!phaseBox.querySelector("input")) phaseBox.append(el("span", { className: "muted", text: "none" }));
     for (const [elem, info] of elementsOf(scene)) {
-      const box = el("input", { type: "checkbox", "data-element": elem, checked: true });
-      box.addEventListener("change", () => {
-        if (box.checked) state.hiddenElements.delete(elem);
-        else state.hiddenElements.add(elem);
-        drawScene(false);
-      });
       elemBox.append(
-        el("label", { className: "toggle" }, [box, swatch(legendElems[elem] || info.color), elem])
+        toggle("data-element", elem, state.hiddenElements, legendElems[elem] || info.color, elem)
       );
     }
     if (scene && (scene.atoms || []).length) {

@@ -277,6 +277,11 @@ class _Cache:
 # ---------------------------------------------------------------------- results
 
 
+#: Result folders up to this many rows are read into memory once (the viewer's columns
+#: only, about 200 bytes a row); larger ones are queried on their Parquet parts.
+MAX_CACHED_ROWS: int = 2_000_000
+
+
 class ResultsTable:
     """A ``confined screen`` result folder, read with DuckDB (parameters always bound).
 
@@ -300,6 +305,15 @@ class ResultsTable:
         with self._lock:
             if self._con is None:  # first use, or reopened after close()
                 self._con = connect(self.folder)
+                (n,) = self._con.execute("select count(*) from results").fetchone()
+                if n <= MAX_CACHED_ROWS:
+                    # the table's few columns held in memory: a page no longer opens
+                    # every Parquet part (10^5 rows: milliseconds instead of 0.2 s)
+                    cols = ", ".join(f'"{c}"' for c in RESULT_COLUMNS)
+                    self._con.execute(
+                        f"create table cached as select {cols} from results; "
+                        "drop view results; create view results as select * from cached"
+                    )
             return self._con.cursor()
 
     def page(

@@ -339,3 +339,50 @@ def test_a_task_that_cannot_be_imported_stops_the_job(tmp_path: Path) -> None:
     with pytest.raises(ParameterError, match="screen worker could not start.*no_such_module"):
         screen([str(YBCO)], tmp_path / "res", workers=1,
                config=ScreenConfig(task="no_such_module:f"))  # fmt: skip
+
+
+def test_inputs_that_expand_to_nothing_and_globs_without_match(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ParameterError, match="expand to no structure files"):
+        screen([str(tmp_path / "empty")], tmp_path / "res", workers=1)
+    assert not (tmp_path / "res").exists()
+    pattern = str(tmp_path / "nothing*.cif")
+    out = tmp_path / "res2"
+    screen([pattern, str(YBCO)], out, workers=1)
+    df = _rows(out)
+    assert list(df["source"]) == [pattern, str(YBCO)]  # a mistyped glob gets its row
+    assert list(df["status"]) == ["error", "ok"] and "no such file" in df["error"][0]
+
+
+def test_a_csv_of_paths_is_text_whatever_its_first_rows_look_like(tmp_path: Path) -> None:
+    (tmp_path / "12").write_bytes(YBCO.read_bytes())  # a numeric-looking name
+    table = tmp_path / "list.csv"
+    table.write_text("path\n" + "\n" * 5000 + "12\n" + YBCO.name + "\n")
+    (tmp_path / YBCO.name).write_bytes(YBCO.read_bytes())
+    assert list(iter_sources([str(table)])) == [str(tmp_path / "12"), str(tmp_path / YBCO.name)]
+
+
+def test_a_huge_timeout_is_no_error(tmp_path: Path) -> None:
+    s = screen([str(YBCO)], tmp_path / "res", workers=1, config=ScreenConfig(timeout_s=3e6))
+    assert s.by_status == {"ok": 1}
+
+
+def test_a_failed_restart_reports_its_error_and_stops_every_worker(monkeypatch) -> None:
+    from confined.screen import pool as pool_module
+    from confined.screen.inputs import Item
+
+    pool = pool_module.WorkerPool(2, ScreenConfig(task=FAULTS, timeout_s=10))
+    procs = [w.proc for w in pool.workers]
+
+    def cannot_start(self: object) -> None:
+        raise ParameterError("screen worker could not start: no more processes")
+
+    monkeypatch.setattr(pool_module._Worker, "_start", cannot_start)
+    items = [(0, Item("set/crash.cif", "bytes", YBCO.read_bytes()))]
+    with pytest.raises(ParameterError, match="no more processes"):
+        try:
+            list(pool.run([(0, items)]))
+        finally:
+            pool.close()
+    for p in procs:
+        assert p.wait(timeout=10) is not None  # the crashed one and the idle one alike

@@ -115,3 +115,15 @@ def test_user_dataset_and_cli(tmp_path: Path, results: Path, capsys) -> None:
     code = main(["validate", "--results", str(results), "--out", str(tmp_path / "x")])
     assert code == 2
     assert "--results needs --tc" in capsys.readouterr().err
+
+
+def test_a_tc_table_without_its_columns_is_a_clear_error(results: Path, tmp_path: Path) -> None:
+    from confined.errors import ParameterError
+    from confined.evaluation.data import corpus_dataset
+
+    bad = tmp_path / "tc.csv"
+    bad.write_text("name,mp_id,tc_median\nx.cif,mp-1,10\n")
+    with pytest.raises(ParameterError, match="missing file"):
+        corpus_dataset(results, bad)
+    with pytest.raises(ParameterError, match="cannot read"):
+        corpus_dataset(results, tmp_path / "absent.csv")

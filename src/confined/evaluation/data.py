@@ -157,8 +157,23 @@ def _none_if_nan(v: Any) -> Any:
 
 
 def _read_tc_csv(path: str | os.PathLike[str]) -> dict[str, dict[str, str]]:
-    with open(path, newline="", encoding="utf-8") as fh:
-        return {r["file"]: r for r in csv.DictReader(fh)}
+    """The rows of a tc.csv by file name.
+
+    Raises:
+        ParameterError: the table cannot be read or lacks file, mp_id, tc_median.
+    """
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            missing = {"file", "mp_id", "tc_median"} - set(reader.fieldnames or ())
+            if missing:
+                raise ParameterError(
+                    f"{path}: expected the columns file, mp_id, tc_median (missing "
+                    f"{', '.join(sorted(missing))})"
+                )
+            return {r["file"]: r for r in reader}
+    except OSError as exc:
+        raise ParameterError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 def corpus_dataset(
@@ -177,8 +192,6 @@ def corpus_dataset(
     from confined.screen.results import query
 
     table = _read_tc_csv(tc_csv)
-    if table and not {"file", "mp_id", "tc_median"} <= set(next(iter(table.values()))):
-        raise ParameterError(f"{tc_csv}: expected columns file, mp_id, tc_median")
     rows = query(
         results,
         "select * from results where status = 'ok' and family in ('cuprate', 'iron-based') "

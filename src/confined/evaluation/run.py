@@ -111,7 +111,7 @@ def _datasets(
         sets["user"] = rows
         info.append({"name": "user", "description": f"the user's table {dataset_csv}"})
     together = [r for name in ("catalog", "3dsc-mp", "user") for r in sets.get(name, ())]
-    if len(sets) > 1 and together:
+    if sum(name in sets for name in ("catalog", "3dsc-mp", "user")) > 1 and together:
         sets["together"] = tuple(together)
         info.append(
             {

@@ -141,7 +141,10 @@ def _expand(spec: str, *, with_data: bool) -> Iterator[Item]:
     elif os.path.isfile(spec) and _is_table(spec):
         yield from _table(spec)
     elif not os.path.exists(spec) and _GLOB_CHARS & set(spec):
-        for match in sorted(glob.glob(spec, recursive=True)):
+        matches = sorted(glob.glob(spec, recursive=True))
+        if not matches:
+            yield Item(spec, "file")  # a glob that matches nothing: its row says so
+        for match in matches:
             yield from _expand(match, with_data=with_data)
     elif not os.path.exists(spec) and _is_catalog_id(spec):
         yield Item(spec, "catalog")
@@ -190,6 +193,7 @@ def _archive(path: str, with_data: bool) -> Iterator[Item]:
 
 
 def _table(path: str) -> Iterator[Item]:
+    import pyarrow as pa
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
@@ -201,7 +205,14 @@ def _table(path: str) -> Iterator[Item]:
             column = _path_column(path, names)
             batches: Iterator = pf.iter_batches(batch_size=_BATCH, columns=[column])
         else:
-            reader = pacsv.open_csv(path, read_options=pacsv.ReadOptions(block_size=1 << 20))
+            # paths are text, whatever the first block looks like (blank, numeric names)
+            reader = pacsv.open_csv(
+                path,
+                read_options=pacsv.ReadOptions(block_size=1 << 20),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={c: pa.string() for c in PATH_COLUMNS}
+                ),
+            )
             column = _path_column(path, reader.schema.names)
             batches = iter(reader)
         for batch in batches:

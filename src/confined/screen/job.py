@@ -123,12 +123,21 @@ class ScreenSummary:
 
 
 def _chunks(
-    inputs: list[str], size: int, skip: set[int]
+    inputs: list[str], size: int, skip: set[int], digest: str | None = None
 ) -> Iterator[tuple[int, list[tuple[int, Item]]]]:
-    """Numbered chunks of (index, item), done chunks skipped (their content not kept)."""
+    """Numbered chunks of (index, item), done chunks skipped (their content not kept).
+
+    With ``digest``, the sources streamed are hashed again and checked against it at
+    the end: inputs that changed between the enumeration and this pass are an error,
+    never rows silently out of place.
+    """
+    import hashlib
+
+    h = hashlib.sha256()
     batch: list[tuple[int, Item]] = []
     chunk = 0
     for index, item in enumerate(iter_items(inputs)):
+        h.update(item.source.encode("utf-8", "surrogateescape") + b"\0")
         if chunk not in skip:
             batch.append((index, item))
         if (index + 1) % size == 0:
@@ -137,6 +146,11 @@ def _chunks(
             batch, chunk = [], chunk + 1
     if batch:  # the partial last chunk
         yield chunk, batch
+    if digest is not None and h.hexdigest() != digest:
+        raise ParameterError(
+            "screen: the inputs changed while the job ran (files added, removed or renamed); "
+            "the committed chunks may not match them: screen them again into a new --out"
+        )
 
 
 def _driver_peak_mb() -> float:
@@ -198,6 +212,11 @@ def screen(
     assert size is not None and n_workers is not None
     start = time.monotonic()
     digest, n = enumeration_hash(items)
+    if n == 0:
+        raise ParameterError(
+            "screen: the inputs expand to no structure files (empty folders or tables, "
+            "or archives without structure members)"
+        )
     n_chunks = -(-n // size)
     manifest = {
         "inputs": [os.path.abspath(x) if os.path.exists(x) else x for x in items],
@@ -235,7 +254,7 @@ def screen(
         skipped = len(done)
         state = Progress(total=n, n_chunks=n_chunks, chunks_done=skipped)
         state.done = sum(_chunk_len(c, size, n) for c in done)
-        batches = _chunks(items, size, done)
+        batches = _chunks(items, size, done, digest)
         if pool is not None:
             stream = pool.run(batches)
         else:

@@ -157,14 +157,23 @@ class _Worker:
         try:
             assert self.proc.stdin is not None
             send(self.proc.stdin, ("stop",))
-        except (BrokenPipeError, OSError, AssertionError):
-            pass
+        except (BrokenPipeError, OSError, AssertionError, ValueError):
+            pass  # gone already, or its pipe closed by a failed restart
         try:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
         self._close_pipes()
+
+
+def _readable(w: _Worker) -> bool:
+    """True when the worker's answer is already in its pipe (read it, do not kill it)."""
+    if w.proc.stdout is None:
+        return False
+    with selectors.DefaultSelector() as sel:
+        sel.register(w.proc.stdout, selectors.EVENT_READ)
+        return bool(sel.select(0))
 
 
 def _exit_text(code: int) -> str:
@@ -213,7 +222,10 @@ class WorkerPool:
     def close(self) -> None:
         """Stop every worker (idempotent)."""
         for w in self.workers:
-            w.stop()
+            try:
+                w.stop()
+            except Exception:  # noqa: BLE001 - every worker is stopped, whatever one does
+                w.proc.kill()
         self.workers = []
 
     def run(self, batches: Iterable[Batch]) -> Iterator[tuple[Any, list[dict[str, Any]]]]:
@@ -249,7 +261,8 @@ class WorkerPool:
                 assert w.proc.stdout is not None
                 sel.register(w.proc.stdout, selectors.EVENT_READ, w)
             now = time.monotonic()
-            wait = max(0.0, min(w.started + timeout for w in active) - now)
+            # capped: epoll takes at most ~2.1e6 s, and an hour is as good as forever here
+            wait = min(3600.0, max(0.0, min(w.started + timeout for w in active) - now))
             events = sel.select(wait)
             sel.close()
             for key, _ in events:
@@ -268,7 +281,7 @@ class WorkerPool:
                     yield w.take_rows()
             now = time.monotonic()
             for w in self.workers:
-                if w.busy and w.pending and now - w.started > timeout:
+                if w.busy and w.pending and now - w.started > timeout and not _readable(w):
                     w.fail_current("timeout")
                     if not w.pending:
                         yield w.take_rows()

@@ -304,16 +304,18 @@ class ResultsTable:
 
         with self._lock:
             if self._con is None:  # first use, or reopened after close()
-                self._con = connect(self.folder)
-                (n,) = self._con.execute("select count(*) from results").fetchone()
+                con = connect(self.folder)
+                (n,) = con.execute("select count(*) from results").fetchone()
                 if n <= MAX_CACHED_ROWS:
                     # the table's few columns held in memory: a page no longer opens
-                    # every Parquet part (10^5 rows: milliseconds instead of 0.2 s)
+                    # every Parquet part (10^5 rows: milliseconds instead of 0.2 s); a
+                    # snapshot of the folder when the viewer first reads it
                     cols = ", ".join(f'"{c}"' for c in RESULT_COLUMNS)
-                    self._con.execute(
+                    con.execute(
                         f"create table cached as select {cols} from results; "
                         "drop view results; create view results as select * from cached"
                     )
+                self._con = con  # only once it is ready
             return self._con.cursor()
 
     def page(

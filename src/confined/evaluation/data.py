@@ -19,9 +19,8 @@ Fixed before any result was seen (docs/theory.md, "Validation"):
   Tc of doped samples to undoped structures (``synth_doped`` files carry the doping
   as partial occupancies, resolved by the disorder rule): both are said in every
   report. Tc = 0 rows (measured not to superconduct) are kept as non-superconductors.
-* **user**: a CSV ``structure_path, tc_K`` (optionally ``pressure_GPa``,
-  ``gap_meV``, ``resonance_meV``, which are carried but not yet used), each
-  structure analysed.
+* **user**: a CSV ``structure_path, tc_K``, each structure analysed; other columns
+  (a pressure, a measured gap or resonance) are ignored: no model uses them yet.
 """
 
 from __future__ import annotations

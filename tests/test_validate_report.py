@@ -99,10 +99,10 @@ def test_user_dataset_and_cli(tmp_path: Path, results: Path, capsys) -> None:
     table = tmp_path / "mine.csv"
     with open(table, "w", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["structure_path", "tc_K"])
-        w.writerow([str(YBCO), "93"])
-        w.writerow(["missing.cif", "10"])
-        w.writerow([str(DATA / "LiFeAs" / "As1Fe1Li1-MP-mp-21471.cif"), "18"])
+        w.writerow(["structure_path", "tc_K", "gap_meV"])
+        w.writerow([str(YBCO), "93", "20"])
+        w.writerow(["missing.cif", "10", ""])
+        w.writerow([str(DATA / "LiFeAs" / "As1Fe1Li1-MP-mp-21471.cif"), "18", ""])
     args = ["validate", "--no-catalog", "--corpus", "none", "--dataset", str(table),
             "--out", str(tmp_path / "rep"), "--n-boot", "20", "--n-sim", "20",
             "--json"]  # fmt: skip
@@ -112,6 +112,17 @@ def test_user_dataset_and_cli(tmp_path: Path, results: Path, capsys) -> None:
     ds = {d["name"]: d for d in doc["datasets"]}
     assert ds["user"]["n"] == 2 and ds["user"]["families"] == {"cuprate": 1, "iron-based": 1}
     assert len(doc["skipped_rows"]) == 1 and "missing.cif" in doc["skipped_rows"][0]
+    # the measured gap against Delta = ratio·k_B·Tc_pred, by hand from the alpha height
+    from confined.analysis import analyze
+    from confined.defaults import GAP_RATIO
+
+    h = analyze(str(YBCO)).cages.phases()["alpha"]
+    k_b = 8.617333262e-2  # meV/K (CODATA 2018)
+    expected = abs(GAP_RATIO * k_b * 1320.0 / h**2 - 20.0)
+    gaps = {(g["family"], g["model"]): g for g in doc["gap_results"]}
+    g = gaps[("cuprate", "theory, paper λ, alpha")]
+    assert g["n"] == 1 and g["metrics"]["mae_meV"]["value"] == pytest.approx(expected, rel=1e-6)
+    assert ("iron-based", "theory, paper λ, alpha") not in gaps  # no measured gap there
     code = main(["validate", "--results", str(results), "--out", str(tmp_path / "x")])
     assert code == 2
     assert "--results needs --tc" in capsys.readouterr().err

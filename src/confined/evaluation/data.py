@@ -19,8 +19,9 @@ Fixed before any result was seen (docs/theory.md, "Validation"):
   Tc of doped samples to undoped structures (``synth_doped`` files carry the doping
   as partial occupancies, resolved by the disorder rule): both are said in every
   report. Tc = 0 rows (measured not to superconduct) are kept as non-superconductors.
-* **user**: a CSV ``structure_path, tc_K``, each structure analysed; other columns
-  (a pressure, a measured gap or resonance) are ignored: no model uses them yet.
+* **user**: a CSV ``structure_path, tc_K`` and optionally ``gap_meV`` (the measured
+  gap Delta, compared with the theory's Delta = ratio·k_B·Tc_pred), each structure
+  analysed; other columns (a pressure, a resonance) are ignored: no model uses them yet.
 """
 
 from __future__ import annotations
@@ -274,8 +275,19 @@ def user_dataset(path: str | os.PathLike[str]) -> tuple[tuple[Compound, ...], tu
         if res.cages.family not in VALIDATED_FAMILIES:
             skipped.append(f"{path}:{i}: {sp}: family {res.cages.family} is not validated")
             continue
-        rows.append(_compound(sp, res.cages.family, tc, res, desc, "user", False, None))
+        row = _compound(sp, res.cages.family, tc, res, desc, "user", False, None)
+        gap = _positive(line.get("gap_meV"))
+        rows.append(_with(row, gap_meV=gap) if gap is not None else row)
     return tuple(rows), tuple(skipped)
+
+
+def _positive(text: str | None) -> float | None:
+    """A positive finite number from a table cell, else None (blank or not a number)."""
+    try:
+        v = float(text) if text not in (None, "") else math.nan
+    except ValueError:
+        return None
+    return v if math.isfinite(v) and v > 0 else None
 
 
 def table_heights(table: str) -> tuple[list[list[float]], list[float], str]:

@@ -70,7 +70,7 @@ def _metric_rows(results: list[dict[str, Any]]) -> list[list[str]]:
                 r["model"] + (" (uses the answer)" if r["uses_answer"] else ""),
                 str(r["n"]),
                 _interval(m.get("median_abs_log10")),
-                _interval(m.get("mae_K")),
+                _interval(m.get("mae_K", m.get("mae_meV"))),
                 _interval(m.get("within_20pct"), pct=True),
                 _interval(m.get("spearman_rho")),
             ]
@@ -151,6 +151,19 @@ def _sections(metrics: dict[str, Any]) -> list[tuple[str, str, Any]]:
             f = figs.get(f"{dataset}|{family}|{key}")
             if f:
                 blocks.append(("figure", f["caption"], f["png"]))
+    gaps = metrics.get("gap_results", [])
+    if gaps:
+        blocks.append(("h2", "Measured gaps", None))
+        blocks.append(
+            (
+                "p",
+                "",
+                "The theory's gap Δ = ratio·k_B·Tc_pred (C4; ratio "
+                f"{gaps[0]['gap_ratio']:g}) against the gaps of the user's table; the "
+                "MAE in meV (the MAE column).",
+            )
+        )
+        blocks.append(("table", "", (_METRIC_HEAD, _metric_rows(gaps))))
     blocks.append(("h2", "The phase choice against chance", None))
     blocks.append(
         (

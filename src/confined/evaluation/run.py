@@ -202,6 +202,7 @@ def run_validation(
         "chance": [],
         "separation": [],
         "non_superconductors": [],
+        "gap_results": [],
         "figures": {},
     }
     seen_models: dict[str, str] = {}
@@ -236,6 +237,7 @@ def run_validation(
                 )
                 if mp.model in FIGURE_MODELS:
                     series.append((mp.model, meas, pred))
+                _gap_metrics(doc, name, family, fam_rows, mp, rng, cfg, bootstrap_metrics)
                 if mp.model == "theory, paper λ, alpha" or mp.model == "theory, paper λ, outermost":
                     _separation(doc, name, family, fam_rows, mp, rng, cfg, bootstrap_auc)
             if len(meas) >= 2:
@@ -338,6 +340,45 @@ def _lambda_values(rows: list[Compound], family: str) -> list[tuple[str, list[fl
         near = min((h for _, h in r.heights_A), key=lambda h: abs(lam / h**2 - r.tc_K))
         out["nearest phase (oracle)"].append(r.tc_K * near * near)
     return list(out.items())
+
+
+def _gap_metrics(
+    doc: dict[str, Any],
+    name: str,
+    family: str,
+    rows: list[Compound],
+    mp: Any,
+    rng: np.random.Generator,
+    cfg: ValidationConfig,
+    bootstrap_metrics: Callable[..., Any],
+) -> None:
+    """The theory's gap Delta = ratio·k_B·Tc_pred against measured gaps (a user's table)."""
+    if not mp.model.startswith("theory"):
+        return
+    from confined.defaults import GAP_RATIO
+    from confined.theory import gap_from_tc
+
+    use = [i for i, r in enumerate(rows) if r.gap_meV is not None]
+    if not use:
+        return
+    pred = [
+        None if mp.pred_K[i] is None else float(gap_from_tc(mp.pred_K[i], GAP_RATIO)) for i in use
+    ]
+    meas = [rows[i].gap_meV for i in use]
+    ms = bootstrap_metrics(pred, meas, rng, n_boot=cfg.n_boot, level=cfg.level)
+    metrics = _metric_doc(ms)
+    metrics["mae_meV"] = metrics.pop("mae_K")  # the same metric, on gaps: meV
+    doc["gap_results"].append(
+        {
+            "dataset": name,
+            "family": family,
+            "model": mp.model,
+            "uses_answer": mp.uses_answer,
+            "gap_ratio": GAP_RATIO,
+            "n": ms.n,
+            "metrics": metrics,
+        }
+    )
 
 
 def _separation(

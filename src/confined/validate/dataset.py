@@ -41,6 +41,7 @@ class Compound:
         apical_cu_o_A: cuprates: apical Cu–O distance.
         n_files: structure files merged into this row (the median Tc of theirs).
         note: what the row is against the measurement (a parent, a doping not modelled).
+        gap_meV: the measured superconducting gap Delta, meV (a user's table), else None.
     """
 
     id: str
@@ -55,6 +56,7 @@ class Compound:
     apical_cu_o_A: float | None = None
     n_files: int = 1
     note: str | None = None
+    gap_meV: float | None = None
 
     @property
     def phases(self) -> dict[str, float]:

@@ -27,6 +27,7 @@ Fixed before any result was seen (docs/theory.md, "Validation"):
 from __future__ import annotations
 
 import csv
+import dataclasses
 import math
 import os
 import statistics
@@ -221,14 +222,8 @@ def corpus_dataset(
             "whose measured Tc 3DSC assigns to this structure"
         )
         c = compound_from_row(row, tc, "3dsc-mp", note)
-        per_structure.append(_with(c, id=mp_id, n_files=len(files)))
+        per_structure.append(dataclasses.replace(c, id=mp_id, n_files=len(files)))
     return tuple(per_structure), tuple(per_file)
-
-
-def _with(c: Compound, **changes: Any) -> Compound:
-    import dataclasses
-
-    return dataclasses.replace(c, **changes)
 
 
 def user_dataset(path: str | os.PathLike[str]) -> tuple[tuple[Compound, ...], tuple[str, ...]]:
@@ -277,7 +272,7 @@ def user_dataset(path: str | os.PathLike[str]) -> tuple[tuple[Compound, ...], tu
             continue
         row = _compound(sp, res.cages.family, tc, res, desc, "user", False, None)
         gap = _positive(line.get("gap_meV"))
-        rows.append(_with(row, gap_meV=gap) if gap is not None else row)
+        rows.append(dataclasses.replace(row, gap_meV=gap) if gap is not None else row)
     return tuple(rows), tuple(skipped)
 
 

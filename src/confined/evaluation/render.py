@@ -36,16 +36,6 @@ img{max-width:100%}
 """
 
 
-def _fmt(x: Any, nd: int = 3) -> str:
-    if x is None:
-        return "n/a"
-    if isinstance(x, float):
-        if not math.isfinite(x):
-            return "n/a"
-        return f"{x:.{nd}g}" if abs(x) >= 1000 else f"{x:.{nd}f}"
-    return str(x)
-
-
 def _interval(m: dict[str, Any] | None, pct: bool = False) -> str:
     if not m or m.get("value") is None:
         return "n/a"

@@ -18,7 +18,6 @@ import resource
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from confined import __version__ as _version
@@ -30,7 +29,7 @@ from confined.screen.store import ResultStore, part_name
 from confined.screen.task import ScreenConfig
 from confined.serialize import serializable, spec
 
-__all__ = ["DEFAULT_CHUNK_SIZE", "Progress", "ScreenSummary", "Tally", "screen", "summarize"]
+__all__ = ["DEFAULT_CHUNK_SIZE", "Progress", "ScreenSummary", "Tally", "screen"]
 
 #: Inputs per chunk: the unit of commit and of resume, and one dask task. 256
 #: structures are ~0.3 s of work: large enough that a scheduler sees few tasks
@@ -347,24 +346,10 @@ class Tally:
         self.add(pq.read_table(path, columns=["status", "family", "error"]).to_pylist())
 
     def result(self, top: int = 12) -> tuple[dict[str, int], dict[str, int], list[tuple[str, int]]]:
-        """``(by_status, by_family, [(reason, count), ...])`` (see :func:`summarize`)."""
+        """``(by_status, by_family, [(reason, count), ...])``.
+
+        Statuses in :data:`~confined.screen.schema.STATUSES` order; reasons with their
+        numbers replaced by N so that equal reasons group.
+        """
         by_status = {s: self.status[s] for s in STATUSES if self.status[s]}
         return by_status, dict(sorted(self.family.items())), self.reasons.most_common(top)
-
-
-def summarize(
-    out: str | os.PathLike[str], top: int = 12
-) -> tuple[dict[str, int], dict[str, int], list[tuple[str, int]]]:
-    """Counts by status and family, and the commonest failure reasons, of a result folder.
-
-    The parts are read one at a time, so memory does not grow with the rows.
-
-    Returns:
-        ``(by_status, by_family, [(reason, count), ...])``; statuses in
-        :data:`~confined.screen.schema.STATUSES` order, reasons with their numbers
-        replaced by N so that equal reasons group.
-    """
-    tally = Tally()
-    for part in sorted(Path(out).glob("part-*.parquet")):
-        tally.add_part(part)
-    return tally.result(top)

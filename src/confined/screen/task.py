@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from confined.checks import one_line
 from confined.defaults import GAP_RATIO, MAX_ATOMS, MAX_FILE_MB, MIN_OCCUPANCY
 from confined.errors import ConfinedError, ParameterError
 from confined.screen.inputs import Item
@@ -125,15 +126,10 @@ def run_task(
             f"{config.max_memory_mb} MB beyond the worker's start-up footprint)",
         )
     except ConfinedError as exc:
-        return failure_row(index, item.source, "error", _line(str(exc)))
+        return failure_row(index, item.source, "error", one_line(exc, 2000))
     except Exception as exc:  # noqa: BLE001 - one bad input never stops the rest
         reason = f"{item.source}: internal error: {type(exc).__name__}: {exc}"
-        return failure_row(index, item.source, "error", _line(reason))
-
-
-def _line(text: str, limit: int = 2000) -> str:
-    one = " ".join(text.split())
-    return one if len(one) <= limit else one[: limit - 1] + "…"
+        return failure_row(index, item.source, "error", one_line(reason, 2000))
 
 
 def _content(item: Item, limits: Any) -> bytes:
@@ -194,7 +190,7 @@ def screen_structure(index: int, item: Item, config: ScreenConfig) -> dict[str, 
                 limits=limits,
             )
         except ConfinedError as exc:
-            row = failure_row(index, item.source, "error", _line(str(exc)), sha)
+            row = failure_row(index, item.source, "error", one_line(exc, 2000), sha)
             row["parse_s"] = time.perf_counter() - t0
             return row
     t1 = time.perf_counter()

@@ -43,7 +43,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from confined.checks import check_int, check_real
+from confined.checks import check_int, check_real, one_line, short
 from confined.errors import ConfinedError, ParameterError
 from confined.screen.inputs import Item
 from confined.screen.task import ScreenConfig
@@ -139,27 +139,17 @@ class ViewerError(Exception):
         super().__init__(message)
         self.status = status
         self.code = code
-        self.message = _one_line(message)
-
-
-def _one_line(text: Any, limit: int = 500) -> str:
-    one = " ".join(str(text).split())
-    return one if len(one) <= limit else one[: limit - 1] + "…"
+        self.message = one_line(message, 500)
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
-    body = {"error": {"code": code, "message": _one_line(message)}}
+    body = {"error": {"code": code, "message": one_line(message, 500)}}
     return JSONResponse(body, status_code=status)
 
 
 def _path(request: Request, limit: int = 120) -> str:
     path = request.url.path
     return path if len(path) <= limit else path[: limit - 1] + "…"
-
-
-def _short(value: Any, limit: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # ---------------------------------------------------------------------- analysis
@@ -340,10 +330,13 @@ class ResultsTable:
             raise ViewerError(
                 400,
                 "invalid_parameter",
-                f"sort: {_short(sort)} is not a column; sort by one of {', '.join(RESULT_COLUMNS)}",
+                f"sort: {short(sort, 60)} is not a column; sort by one of "
+                f"{', '.join(RESULT_COLUMNS)}",
             )
         if order not in ("asc", "desc"):
-            raise ViewerError(400, "invalid_parameter", f"order: {_short(order)}: use asc or desc")
+            raise ViewerError(
+                400, "invalid_parameter", f"order: {short(order, 60)}: use asc or desc"
+            )
         where, params = [], []
         if family:
             where.append('"family" = ?')
@@ -369,7 +362,7 @@ class ResultsTable:
             ).fetchall()
         except (duckdb.Error, UnicodeError, ValueError, OverflowError) as exc:
             raise ViewerError(
-                400, "invalid_parameter", f"results query: {_one_line(exc, 200)}"
+                400, "invalid_parameter", f"results query: {one_line(exc, 200)}"
             ) from None
         finally:
             cur.close()
@@ -477,7 +470,7 @@ async def _read_upload(request: Request, max_bytes: int) -> tuple[str, bytes]:
             415,
             "unsupported_media_type",
             "POST /api/analyze: expected a multipart/form-data body with the structure "
-            f"in the field 'file', got Content-Type {_short(given) if given else 'none'}",
+            f"in the field 'file', got Content-Type {short(given, 60) if given else 'none'}",
         )
     boundary = params.get(b"boundary")
     if not boundary:
@@ -549,7 +542,7 @@ async def _read_upload(request: Request, max_bytes: int) -> tuple[str, bytes]:
         raise
     except (FormParserError, ValueError, KeyError, IndexError) as exc:
         raise ViewerError(
-            400, "bad_request", f"upload: malformed multipart body ({_one_line(exc, 120)})"
+            400, "bad_request", f"upload: malformed multipart body ({one_line(exc, 120)})"
         ) from None
     upload = next((p for p in parts if p["name"] == b"file"), None)
     if upload is None:
@@ -696,7 +689,7 @@ def create_app(
         first = errors[0]
         loc = [str(x) for x in first.get("loc", ()) if x not in ("query", "path", "body", "header")]
         name = ".".join(loc) or "request"
-        got = f" (got {_short(first['input'])})" if "input" in first else ""
+        got = f" (got {short(first['input'], 60)})" if "input" in first else ""
         return _error(422, "invalid_parameter", f"{name}: {first.get('msg', 'invalid')}{got}")
 
     @app.exception_handler(StarletteHTTPException)

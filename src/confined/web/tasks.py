@@ -199,15 +199,11 @@ def _resonance(result: AnalysisResult, entry: Any, notes: list[str]) -> list[dic
     from confined.predict.resonance import predict_resonance
 
     phase, energy = usable[0]
-    try:
-        res = predict_resonance(entry.id, calibrate=(phase, energy))
-    except ConfinedError as exc:
-        notes.append(f"resonance: not computed: {exc}")
-        return None
-    except MemoryError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a failed prediction never hides the analysis
-        notes.append(f"resonance: not computed: internal error: {type(exc).__name__}: {exc}")
+    res = _guarded(
+        "resonance", "not computed", lambda: predict_resonance(entry.id, calibrate=(phase, energy)),
+        notes,
+    )  # fmt: skip
+    if res is None:
         return None
     notes.append(
         f"resonance: E_R = w/h² with w calibrated on the measured {phase} mode, "
@@ -236,19 +232,31 @@ def _drawn(
     ``compute`` returns (result, matplotlib Figure). A failed picture never hides the
     analysis: any error becomes a note, MemoryError excepted (the worker's cap).
     """
-    try:
+
+    def draw() -> tuple[Any, str]:
         result, fig = compute()
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=FERMI_DPI)
+        return result, "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+    return _guarded(what, "not drawn", draw, notes)
+
+
+def _guarded(what: str, failed: str, compute: Callable[[], Any], notes: list[str]) -> Any:
+    """``compute()``, or None with a note: a failed prediction never hides the analysis.
+
+    Any error becomes the note ``"<what>: <failed>: <reason>"``; MemoryError is let
+    through (the worker's cap reports it).
+    """
+    try:
+        return compute()
     except ConfinedError as exc:
-        notes.append(f"{what}: not drawn: {exc}")
-        return None
+        notes.append(f"{what}: {failed}: {exc}")
     except MemoryError:
         raise
-    except Exception as exc:  # noqa: BLE001 - a failed picture never hides the analysis
-        notes.append(f"{what}: not drawn: internal error: {type(exc).__name__}: {exc}")
-        return None
-    return result, "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    except Exception as exc:  # noqa: BLE001 - a failed prediction never hides the analysis
+        notes.append(f"{what}: {failed}: internal error: {type(exc).__name__}: {exc}")
+    return None
 
 
 def _gap_png(source: Any, result: AnalysisResult, n_atoms: int, notes: list[str]) -> str | None:

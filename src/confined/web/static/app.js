@@ -627,18 +627,23 @@
     box.hidden = !(fermi || gap || (res && res.length) || notes.length);
   }
 
-  function showView(v) {
-    state.view = v;
-    state.hiddenPhases.clear();
-    state.hiddenElements.clear();
-    state.pinned = null;
+  // every part of the page that shows state.view; fit: turn and zoom the 3D view anew
+  function renderAll(fit) {
     renderFamily();
     renderCageTable();
     renderPredictions();
     renderToggles();
     renderLegend();
     setHoverInfo(null);
-    drawScene(true);
+    drawScene(fit);
+  }
+
+  function showView(v) {
+    state.view = v;
+    state.hiddenPhases.clear();
+    state.hiddenElements.clear();
+    state.pinned = null;
+    renderAll(true);
     $("png-export").disabled = !viewer;
     $("download-json").disabled = false;
     const a = v.analysis || {};
@@ -649,13 +654,7 @@
   function clearView() {
     state.view = null;
     state.pinned = null;
-    renderFamily();
-    renderCageTable();
-    renderPredictions();
-    renderToggles();
-    renderLegend();
-    setHoverInfo(null);
-    drawScene(false);
+    renderAll(false);
     $("png-export").disabled = true;
     $("download-json").disabled = true;
   }
